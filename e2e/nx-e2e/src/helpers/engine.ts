@@ -1,0 +1,59 @@
+import { tryRun } from './run';
+
+/** Why the real engine cannot be used, or undefined when it can. */
+export function findEngineProblem(): string | undefined {
+  const cwd = process.cwd();
+  const info = tryRun('docker', ['info', '--format', '{{.ServerVersion}}'], { cwd });
+  if (info.status !== 0) {
+    return `the Docker daemon is not reachable (${info.output.trim().split('\n').pop()})`;
+  }
+  const buildx = tryRun('docker', ['buildx', 'inspect'], { cwd });
+  if (buildx.status !== 0) {
+    return `Docker Buildx is missing (${buildx.output.trim().split('\n').pop()})`;
+  }
+  if (!/Platforms:.*linux\/arm64/.test(buildx.output)) {
+    return 'the default buildx builder cannot build linux/arm64: QEMU emulation is not registered';
+  }
+  const poetry = tryRun('poetry', ['--version'], { cwd });
+  if (poetry.status !== 0) {
+    return 'Poetry is not installed';
+  }
+  return undefined;
+}
+
+/**
+ * Returns `describe`, or `describe.skip` with the reason printed when the
+ * engine is missing outside CI. In CI a missing engine fails the suite.
+ */
+export function describeWithEngine(): jest.Describe {
+  const problem = findEngineProblem();
+  if (!problem) {
+    return describe;
+  }
+  const fix = 'Start it with "bash tools/engine.sh && bash tools/poetry.sh".';
+  if (process.env.CI === 'true' || process.env.CI === '1') {
+    throw new Error(`The e2e tests need the real build engine, but ${problem}. ${fix}`);
+  }
+  console.warn(`Skipping the engine e2e tests because ${problem}. ${fix}`);
+  return describe.skip;
+}
+
+/** Polls an HTTP URL until it answers 200 or the timeout passes; returns the status and body. */
+export async function waitForHttp(url: string, timeoutMs: number): Promise<{ status: number; body: string; seconds: number }> {
+  const started = Date.now();
+  let last = 'no answer';
+  while (Date.now() - started < timeoutMs) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      const body = await response.text();
+      if (response.status === 200) {
+        return { status: 200, body, seconds: (Date.now() - started) / 1000 };
+      }
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s; last result: ${last}`);
+}

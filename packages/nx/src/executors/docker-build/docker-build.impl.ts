@@ -1,0 +1,130 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { logger } from '@nx/devkit';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from '../../utils/errors';
+import { formatCommand, runCommand } from '../../utils/exec';
+import { imagetoolsCreateArgs, planBuilds } from './lib/build-args';
+import type { PlatformBuild } from './lib/build-args';
+import { normalizeOptions } from './lib/normalize-options';
+import type { NormalizedDockerBuildOptions } from './lib/normalize-options';
+import { formatSummary, readBuildxMetadata, writeResults } from './lib/outputs';
+import type { PlatformResult } from './lib/outputs';
+import { lastLine, runPreflight } from './lib/preflight';
+import type { DockerBuildExecutorSchema } from './schema';
+
+/** Builds a project's image with one `docker buildx build` per platform. */
+export async function dockerBuildExecutor(
+  schema: DockerBuildExecutorSchema,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  const verbose = context.isVerbose || process.env.NX_VERBOSE_LOGGING === 'true';
+  const metadataFolder = mkdtempSync(join(tmpdir(), 'mab-docker-build-'));
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const options = normalizeOptions(schema, projectLocation(context));
+    const builds = planBuilds(options, metadataFolder);
+    if (options.dryRun) {
+      builds.forEach((build) => logger.info(`[${build.platform}] ${formatCommand('docker', build.args)}`));
+      return { success: true };
+    }
+    const facts = await runPreflight(options);
+    if (!options.quiet) {
+      logger.info(`Docker ${facts.dockerVersion}, Buildx ${facts.buildxVersion}, builder "${facts.builder}" (${facts.driver})`);
+    }
+    const results = await runBuilds(options, builds, { verbose, signal: abort.signal });
+    if (options.push && builds.length > 1) {
+      await joinPushedPlatforms(options, results, verbose);
+    }
+    writeResults(options.outputPath, options.image, results);
+    results.forEach((result) => logger.info(formatSummary(result)));
+    return { success: true };
+  } catch (error) {
+    if (error instanceof UserError) {
+      logger.error(error.message);
+      return { success: false };
+    }
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    rmSync(metadataFolder, { recursive: true, force: true });
+  }
+}
+
+function projectLocation(context: ExecutorContext) {
+  const projectName = context.projectName;
+  const project = projectName ? context.projectsConfigurations?.projects[projectName] : undefined;
+  if (!projectName || !project) {
+    throw new UserError('The docker-build executor must run as a target of a project, for example "nx run api:docker-build".');
+  }
+  return { projectName, projectRoot: project.root, workspaceRoot: context.root };
+}
+
+async function runBuilds(
+  options: NormalizedDockerBuildOptions,
+  builds: PlatformBuild[],
+  run: { verbose: boolean; signal: AbortSignal },
+): Promise<PlatformResult[]> {
+  const results: PlatformResult[] = [];
+  for (const build of builds) {
+    logger.info(`Building "${build.references[0] ?? options.image}" for ${build.platform}`);
+    const started = process.hrtime.bigint();
+    const result = await runCommand('docker', build.args, {
+      cwd: options.workspaceRoot,
+      stream: true,
+      verbose: run.verbose,
+      cancelSignal: run.signal,
+    });
+    if (result.exitCode !== 0 || result.interrupted) {
+      throw new UserError(describeFailure(options, build, results, result));
+    }
+    results.push({
+      platform: build.platform,
+      references: build.references,
+      ...readBuildxMetadata(build.metadataFile),
+      durationSeconds: Number(process.hrtime.bigint() - started) / 1e9,
+    });
+  }
+  return results;
+}
+
+function describeFailure(
+  options: NormalizedDockerBuildOptions,
+  build: PlatformBuild,
+  done: PlatformResult[],
+  result: { exitCode: number; stderr: string; interrupted: boolean },
+): string {
+  const cause = result.interrupted ? 'was interrupted' : `failed with exit code ${result.exitCode}`;
+  const succeeded = done.length > 0 ? done.map((entry) => entry.platform).join(', ') : 'none';
+  return [
+    `The build of "${options.image}" for ${build.platform} ${cause}: ${lastLine(result.stderr) || 'buildx printed no error'}`,
+    `Command: ${formatCommand('docker', build.args)}`,
+    `Platforms already built: ${succeeded}.`,
+  ].join('\n');
+}
+
+async function joinPushedPlatforms(options: NormalizedDockerBuildOptions, results: PlatformResult[], verbose: boolean) {
+  const digests = results.map((result) => result.digest).filter((digest): digest is string => Boolean(digest));
+  if (digests.length !== results.length) {
+    throw new UserError(
+      `Buildx reported no digest for a pushed platform of "${options.image}", so the platforms cannot be joined into one image. Check that the registry accepted the push and run the build again.`,
+    );
+  }
+  const args = imagetoolsCreateArgs(options, digests);
+  const joined = await runCommand('docker', args, { stream: true, verbose });
+  if (joined.exitCode !== 0) {
+    throw new UserError(
+      `Joining the platforms of "${options.image}" into one image failed: ${lastLine(joined.stderr)}. Command: ${formatCommand('docker', args)}`,
+    );
+  }
+  for (const result of results) {
+    result.references = options.tags.map((tag) => `${options.image}:${tag}`);
+  }
+}
+
+export default dockerBuildExecutor;

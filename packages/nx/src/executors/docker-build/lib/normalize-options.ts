@@ -1,0 +1,140 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import * as z from 'zod';
+import { UserError } from '../../../utils/errors';
+import type { DockerBuildExecutorSchema } from '../schema';
+import { normalizePlatforms } from './platforms';
+
+/** Options after defaults, aliases and cross-field rules are applied. */
+export interface NormalizedDockerBuildOptions {
+  projectName: string;
+  workspaceRoot: string;
+  platforms: string[];
+  image: string;
+  tags: string[];
+  /** Absolute build context folder. */
+  context: string;
+  /** Absolute Dockerfile path. */
+  file: string;
+  target?: string;
+  buildArgs: Record<string, string>;
+  labels: Record<string, string>;
+  network?: string;
+  load: boolean;
+  push: boolean;
+  noCache: boolean;
+  pull: boolean;
+  provenance?: string;
+  builder?: string;
+  cacheFrom: string[];
+  cacheTo: string[];
+  progress: 'auto' | 'plain' | 'tty' | 'quiet' | 'rawjson';
+  /** Absolute folder that receives images.json. */
+  outputPath: string;
+  dryRun: boolean;
+  quiet: boolean;
+}
+
+export interface ProjectLocation {
+  projectName: string;
+  projectRoot: string;
+  workspaceRoot: string;
+}
+
+export const DEFAULT_TAGS = ['latest'];
+export const DEFAULT_PLATFORMS = 'native';
+export const DEFAULT_PROGRESS = 'plain';
+
+// A repository as `docker tag` accepts it: an optional registry host with
+// port, then lowercase path components.
+const IMAGE_PATTERN = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const TAG_PATTERN = /^[\w][\w.-]{0,127}$/;
+const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const DockerBuildOptions = z.strictObject({
+  platforms: z.union([z.string(), z.array(z.string())]).default(DEFAULT_PLATFORMS),
+  image: z
+    .string()
+    .regex(IMAGE_PATTERN, 'must be a lowercase image repository such as api or 127.0.0.1:5000/team/api')
+    .optional(),
+  tags: z
+    .array(z.string().regex(TAG_PATTERN, 'must be a Docker tag: letters, digits, "_", "." and "-", at most 128 characters'))
+    .min(1)
+    .default(DEFAULT_TAGS),
+  context: z.string().min(1).optional(),
+  file: z.string().min(1).optional(),
+  target: z.string().min(1).optional(),
+  buildArgs: z
+    .record(z.string().regex(BUILD_ARG_NAME, 'must be a build argument name such as PYTHON_IMAGE'), z.string())
+    .default({}),
+  labels: z.record(z.string().min(1), z.string()).default({}),
+  network: z.enum(['default', 'host', 'none']).optional(),
+  load: z.boolean().optional(),
+  push: z.boolean().default(false),
+  noCache: z.boolean().default(false),
+  pull: z.boolean().default(false),
+  provenance: z.union([z.boolean(), z.string().min(1)]).optional(),
+  builder: z.string().min(1).optional(),
+  cacheFrom: z.array(z.string().min(1)).default([]),
+  cacheTo: z.array(z.string().min(1)).default([]),
+  progress: z.enum(['auto', 'plain', 'tty', 'quiet', 'rawjson']).default(DEFAULT_PROGRESS),
+  outputPath: z.string().min(1).optional(),
+  dryRun: z.boolean().default(false),
+  quiet: z.boolean().default(false),
+});
+
+/** Validates executor options and fills in every default. */
+export function normalizeOptions(
+  options: DockerBuildExecutorSchema,
+  location: ProjectLocation,
+  arch?: string,
+): NormalizedDockerBuildOptions {
+  const parsed = DockerBuildOptions.safeParse(options);
+  if (!parsed.success) {
+    throw new UserError(
+      `Invalid docker-build options for project "${location.projectName}":\n${z.prettifyError(parsed.error)}`,
+    );
+  }
+  const values = parsed.data;
+  const fromWorkspace = (path: string) => (isAbsolute(path) ? path : resolve(location.workspaceRoot, path));
+  const context = fromWorkspace(values.context ?? location.projectRoot);
+  return {
+    projectName: location.projectName,
+    workspaceRoot: location.workspaceRoot,
+    platforms: normalizePlatforms(values.platforms, arch),
+    image: values.image ?? defaultImageName(location.projectName),
+    tags: [...new Set(values.tags)],
+    context,
+    file: fromWorkspace(values.file ?? join(location.projectRoot, 'Dockerfile')),
+    target: values.target,
+    buildArgs: values.buildArgs,
+    labels: values.labels,
+    network: values.network,
+    load: values.load ?? !values.push,
+    push: values.push,
+    noCache: values.noCache,
+    pull: values.pull,
+    provenance: values.provenance === undefined ? undefined : String(values.provenance),
+    builder: values.builder,
+    cacheFrom: values.cacheFrom,
+    cacheTo: values.cacheTo,
+    progress: values.progress,
+    outputPath: fromWorkspace(values.outputPath ?? join('dist', 'docker', location.projectRoot)),
+    dryRun: values.dryRun,
+    quiet: values.quiet,
+  };
+}
+
+/** Derives a valid image repository from an Nx project name. */
+export function defaultImageName(projectName: string): string {
+  const name = projectName
+    .toLowerCase()
+    .replace(/^@/, '')
+    .replace(/[^a-z0-9._/-]+/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  if (!IMAGE_PATTERN.test(name)) {
+    throw new UserError(
+      `No image name can be derived from project "${projectName}". Set the "image" option of its docker-build target, for example "image": "api".`,
+    );
+  }
+  return name;
+}
