@@ -1,4 +1,5 @@
 import { logger } from '@nx/devkit';
+import type * as Execa from 'execa';
 
 /** A finished child process. A non-zero exit is a result, not an exception. */
 export interface CommandResult {
@@ -36,8 +37,7 @@ export async function runCommand(
 ): Promise<CommandResult> {
   // execa is ESM-only. Loading it on first use keeps this module loadable from
   // CommonJS test runners that mock it, while Node 20.19+ require()s it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- ESM package loaded through require(esm)
-  const { execa } = require('execa') as typeof import('execa');
+  const { execa } = require('execa') as typeof Execa;
   const output = options.stream ? (['pipe', 'inherit'] as const) : ('pipe' as const);
   if (options.verbose) {
     logger.info(`$ ${formatCommand(file, args)}`);

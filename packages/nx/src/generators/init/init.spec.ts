@@ -1,0 +1,41 @@
+import type { Tree } from '@nx/devkit';
+import { readNxJson } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { initGenerator } from './init';
+
+describe('init generator', () => {
+  let tree: Tree;
+
+  beforeEach(() => {
+    tree = createTreeWithEmptyWorkspace();
+  });
+
+  it('adds Python ignores to .gitignore', async () => {
+    tree.write('.gitignore', 'node_modules\n');
+    await initGenerator(tree, { skipFormat: true });
+    expect(tree.read('.gitignore', 'utf-8')).toBe(
+      'node_modules\n\n# Python (@mab/nx)\n.venv/\n__pycache__/\n.pytest_cache/\n.ruff_cache/\n',
+    );
+  });
+
+  it('turns off caching for docker-build', async () => {
+    await initGenerator(tree, { skipFormat: true });
+    expect(readNxJson(tree)?.targetDefaults?.['@mab/nx:docker-build']).toEqual({ cache: false });
+  });
+
+  it('keeps a user target default', async () => {
+    const nxJson = readNxJson(tree) ?? {};
+    tree.write('nx.json', JSON.stringify({ ...nxJson, targetDefaults: { '@mab/nx:docker-build': { cache: true } } }));
+    await initGenerator(tree, { skipFormat: true });
+    expect(readNxJson(tree)?.targetDefaults?.['@mab/nx:docker-build']).toEqual({ cache: true });
+  });
+
+  it('changes nothing on a second run', async () => {
+    await initGenerator(tree, { skipFormat: true });
+    const gitignore = tree.read('.gitignore', 'utf-8');
+    const nxJson = tree.read('nx.json', 'utf-8');
+    await initGenerator(tree, { skipFormat: true });
+    expect(tree.read('.gitignore', 'utf-8')).toBe(gitignore);
+    expect(tree.read('nx.json', 'utf-8')).toBe(nxJson);
+  });
+});
