@@ -142,9 +142,16 @@ install_trixie_engine() {
   rm -rf "$debs"
 }
 
+# buildx goes into the user's plugin folder, not a system one, so that a test
+# can hide it with DOCKER_CONFIG=<empty folder> and see the real "buildx
+# missing" condition.
 link_clients() {
-  mkdir -p /usr/local/lib/docker/cli-plugins
-  ln -sfn "$ROOT/usr/libexec/docker/cli-plugins/docker-buildx" /usr/local/lib/docker/cli-plugins/docker-buildx
+  local plugins=${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins system=/usr/local/lib/docker/cli-plugins/docker-buildx
+  mkdir -p "$plugins"
+  ln -sfn "$ROOT/usr/libexec/docker/cli-plugins/docker-buildx" "$plugins/docker-buildx"
+  if [ -L "$system" ] && [ "$(readlink "$system")" = "$ROOT/usr/libexec/docker/cli-plugins/docker-buildx" ]; then
+    rm -f "$system"
+  fi
   command -v docker >/dev/null || ln -sfn "$ROOT/usr/bin/docker" /usr/local/bin/docker
 }
 

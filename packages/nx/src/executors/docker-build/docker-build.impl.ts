@@ -5,11 +5,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../utils/errors';
 import { formatCommand, runCommand } from '../../utils/exec';
-import { imagetoolsCreateArgs, planBuilds } from './lib/build-args';
+import {
+  imagetoolsCreateArgs,
+  multiPlatformLoadArgs,
+  planBuilds,
+} from './lib/build-args';
+import { collectOciLabels } from './lib/labels';
+import { chooseVariant } from './lib/variant';
 import type { PlatformBuild } from './lib/build-args';
 import { normalizeOptions } from './lib/normalize-options';
 import type { NormalizedDockerBuildOptions } from './lib/normalize-options';
-import { formatSummary, readBuildxMetadata, writeResults } from './lib/outputs';
+import {
+  formatSummary,
+  readBuildxMetadata,
+  writeCombinedMetadata,
+  writeResults,
+} from './lib/outputs';
 import type { PlatformResult } from './lib/outputs';
 import { lastLine, runPreflight } from './lib/preflight';
 import type { DockerBuildExecutorSchema } from './schema';
@@ -19,28 +30,49 @@ export async function dockerBuildExecutor(
   schema: DockerBuildExecutorSchema,
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
-  const verbose = context.isVerbose || process.env.NX_VERBOSE_LOGGING === 'true';
+  const verbose =
+    context.isVerbose || process.env.NX_VERBOSE_LOGGING === 'true';
   const metadataFolder = mkdtempSync(join(tmpdir(), 'mab-docker-build-'));
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const options = normalizeOptions(schema, projectLocation(context));
+    const options = await completeOptions(
+      normalizeOptions(schema, projectLocation(context)),
+    );
     const builds = planBuilds(options, metadataFolder);
     if (options.dryRun) {
-      builds.forEach((build) => logger.info(`[${build.platform}] ${formatCommand('docker', build.args)}`));
+      builds.forEach((build) =>
+        logger.info(
+          `[${build.platform}] ${formatCommand('docker', build.args)}`,
+        ),
+      );
       return { success: true };
     }
     const facts = await runPreflight(options);
     if (!options.quiet) {
-      logger.info(`Docker ${facts.dockerVersion}, Buildx ${facts.buildxVersion}, builder "${facts.builder}" (${facts.driver})`);
+      logger.info(
+        `Docker ${facts.dockerVersion}, Buildx ${facts.buildxVersion}, builder "${facts.builder}" (${facts.driver})`,
+      );
     }
-    const results = await runBuilds(options, builds, { verbose, signal: abort.signal });
+    const results = await runBuilds(options, builds, {
+      verbose,
+      signal: abort.signal,
+    });
     if (options.push && builds.length > 1) {
       await joinPushedPlatforms(options, results, verbose);
     }
+    if (options.load && builds.length > 1 && facts.containerdImageStore) {
+      await loadUnderCommonTags(options, results, {
+        verbose,
+        signal: abort.signal,
+      });
+    }
     writeResults(options.outputPath, options.image, results);
+    if (options.metadataFile) {
+      writeCombinedMetadata(options.metadataFile, builds);
+    }
     results.forEach((result) => logger.info(formatSummary(result)));
     return { success: true };
   } catch (error) {
@@ -56,13 +88,38 @@ export async function dockerBuildExecutor(
   }
 }
 
+/** Adds the OCI labels and the Dockerfile variant, both derived from files and git. */
+async function completeOptions(
+  options: NormalizedDockerBuildOptions,
+): Promise<NormalizedDockerBuildOptions> {
+  const labels = options.ociLabels
+    ? {
+        ...(await collectOciLabels(options.workspaceRoot, options.context)),
+        ...options.labels,
+      }
+    : options.labels;
+  const variant = chooseVariant(options);
+  if (variant) {
+    logger.info(`Dockerfile variant "${variant.stage}": ${variant.reason}`);
+  }
+  return { ...options, labels, target: variant?.stage ?? options.target };
+}
+
 function projectLocation(context: ExecutorContext) {
   const projectName = context.projectName;
-  const project = projectName ? context.projectsConfigurations?.projects[projectName] : undefined;
+  const project = projectName
+    ? context.projectsConfigurations?.projects[projectName]
+    : undefined;
   if (!projectName || !project) {
-    throw new UserError('The docker-build executor must run as a target of a project, for example "nx run api:docker-build".');
+    throw new UserError(
+      'The docker-build executor must run as a target of a project, for example "nx run api:docker-build".',
+    );
   }
-  return { projectName, projectRoot: project.root, workspaceRoot: context.root };
+  return {
+    projectName,
+    projectRoot: project.root,
+    workspaceRoot: context.root,
+  };
 }
 
 async function runBuilds(
@@ -72,7 +129,9 @@ async function runBuilds(
 ): Promise<PlatformResult[]> {
   const results: PlatformResult[] = [];
   for (const build of builds) {
-    logger.info(`Building "${build.references[0] ?? options.image}" for ${build.platform}`);
+    logger.info(
+      `Building "${build.references[0] ?? options.image}" for ${build.platform}`,
+    );
     const started = process.hrtime.bigint();
     const result = await runCommand('docker', build.args, {
       cwd: options.workspaceRoot,
@@ -99,8 +158,11 @@ function describeFailure(
   done: PlatformResult[],
   result: { exitCode: number; stderr: string; interrupted: boolean },
 ): string {
-  const cause = result.interrupted ? 'was interrupted' : `failed with exit code ${result.exitCode}`;
-  const succeeded = done.length > 0 ? done.map((entry) => entry.platform).join(', ') : 'none';
+  const cause = result.interrupted
+    ? 'was interrupted'
+    : `failed with exit code ${result.exitCode}`;
+  const succeeded =
+    done.length > 0 ? done.map((entry) => entry.platform).join(', ') : 'none';
   return [
     `The build of "${options.image}" for ${build.platform} ${cause}: ${lastLine(result.stderr) || 'buildx printed no error'}`,
     `Command: ${formatCommand('docker', build.args)}`,
@@ -108,8 +170,14 @@ function describeFailure(
   ].join('\n');
 }
 
-async function joinPushedPlatforms(options: NormalizedDockerBuildOptions, results: PlatformResult[], verbose: boolean) {
-  const digests = results.map((result) => result.digest).filter((digest): digest is string => Boolean(digest));
+async function joinPushedPlatforms(
+  options: NormalizedDockerBuildOptions,
+  results: PlatformResult[],
+  verbose: boolean,
+) {
+  const digests = results
+    .map((result) => result.digest)
+    .filter((digest): digest is string => Boolean(digest));
   if (digests.length !== results.length) {
     throw new UserError(
       `Buildx reported no digest for a pushed platform of "${options.image}", so the platforms cannot be joined into one image. Check that the registry accepted the push and run the build again.`,
@@ -124,6 +192,33 @@ async function joinPushedPlatforms(options: NormalizedDockerBuildOptions, result
   }
   for (const result of results) {
     result.references = options.tags.map((tag) => `${options.image}:${tag}`);
+  }
+}
+
+/**
+ * Loads all platforms under the plain tags as one multi-platform image, which
+ * only the containerd image store can hold. Every layer is already in the
+ * build cache, so this build only assembles and exports.
+ */
+async function loadUnderCommonTags(
+  options: NormalizedDockerBuildOptions,
+  results: PlatformResult[],
+  run: { verbose: boolean; signal: AbortSignal },
+) {
+  const args = multiPlatformLoadArgs(options);
+  logger.info(
+    `Loading "${options.tags.map((tag) => `${options.image}:${tag}`).join('", "')}" with ${options.platforms.join(', ')}`,
+  );
+  const loaded = await runCommand('docker', args, {
+    cwd: options.workspaceRoot,
+    stream: true,
+    verbose: run.verbose,
+    cancelSignal: run.signal,
+  });
+  if (loaded.exitCode !== 0 || loaded.interrupted) {
+    throw new UserError(
+      `Loading the platforms of "${options.image}" under one tag failed: ${lastLine(loaded.stderr)}. The per-platform tags ${results.flatMap((result) => result.references).join(', ')} were loaded. Command: ${formatCommand('docker', args)}`,
+    );
   }
 }
 

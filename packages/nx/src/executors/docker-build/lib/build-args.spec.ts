@@ -1,4 +1,12 @@
-import { buildArgs, imagetoolsCreateArgs, planBuilds } from './build-args';
+import {
+  buildArgs,
+  imagetoolsCreateArgs,
+  multiPlatformLoadArgs,
+  outputForPlatform,
+  planBuilds,
+} from './build-args';
+import type { DockerBuildExecutorSchema } from '../schema';
+import { normalizeOptions } from './normalize-options';
 import type { NormalizedDockerBuildOptions } from './normalize-options';
 
 const METADATA = '/tmp/meta';
@@ -7,30 +15,13 @@ const DOCKERFILE = '/ws/apps/api/Dockerfile';
 const BOTH = ['linux/amd64', 'linux/arm64'];
 
 function normalized(
-  overrides: Partial<NormalizedDockerBuildOptions> = {},
+  input: DockerBuildExecutorSchema = {},
 ): NormalizedDockerBuildOptions {
-  return {
-    projectName: 'api',
-    workspaceRoot: '/ws',
-    platforms: ['linux/amd64'],
-    image: 'api',
-    tags: ['latest'],
-    context: CONTEXT,
-    file: DOCKERFILE,
-    buildArgs: {},
-    labels: {},
-    load: true,
-    push: false,
-    noCache: false,
-    pull: false,
-    cacheFrom: [],
-    cacheTo: [],
-    progress: 'plain',
-    outputPath: '/ws/dist/docker/apps/api',
-    dryRun: false,
-    quiet: false,
-    ...overrides,
-  };
+  return normalizeOptions(
+    { platforms: 'linux/amd64', ...input },
+    { projectName: 'api', projectRoot: 'apps/api', workspaceRoot: '/ws' },
+    'x64',
+  );
 }
 
 /** The arguments before any optional flag, as every build starts. */
@@ -54,7 +45,7 @@ function tail(suffix: string): string[] {
 describe('planBuilds', () => {
   test.each<{
     name: string;
-    options: Partial<NormalizedDockerBuildOptions>;
+    options: DockerBuildExecutorSchema;
     expected: string[][];
   }>([
     {
@@ -211,7 +202,7 @@ describe('buildArgs', () => {
 
   test.each<{
     name: string;
-    options: Partial<NormalizedDockerBuildOptions>;
+    options: DockerBuildExecutorSchema;
     expected: string[];
   }>([
     {
@@ -223,6 +214,20 @@ describe('buildArgs', () => {
         '--builder',
         'multiarch',
         ...head('linux/arm64').slice(2),
+        ...loadTail,
+      ],
+    },
+    {
+      name: 'adds named build contexts',
+      options: {
+        buildContexts: { shared: 'libs/shared', base: '/ws/docker/base' },
+      },
+      expected: [
+        ...head('linux/arm64'),
+        '--build-context',
+        'shared=/ws/libs/shared',
+        '--build-context',
+        'base=/ws/docker/base',
         ...loadTail,
       ],
     },
@@ -288,6 +293,21 @@ describe('buildArgs', () => {
       ],
     },
     {
+      name: 'adds secrets and ssh sockets',
+      options: {
+        secrets: [{ id: 'pypi_token', env: 'PYPI_TOKEN' }],
+        ssh: ['default'],
+      },
+      expected: [
+        ...head('linux/arm64'),
+        '--secret',
+        'id=pypi_token,env=PYPI_TOKEN',
+        '--ssh',
+        'default',
+        ...loadTail,
+      ],
+    },
+    {
       name: 'adds --no-cache when set',
       options: { noCache: true },
       expected: [...head('linux/arm64'), '--no-cache', ...loadTail],
@@ -299,13 +319,31 @@ describe('buildArgs', () => {
     },
     {
       name: 'passes provenance false',
-      options: { provenance: 'false' },
+      options: { provenance: false },
       expected: [...head('linux/arm64'), '--provenance=false', ...loadTail],
     },
     {
       name: 'passes provenance mode=max',
       options: { provenance: 'mode=max' },
       expected: [...head('linux/arm64'), '--provenance=mode=max', ...loadTail],
+    },
+    {
+      name: 'passes the sbom value',
+      options: { sbom: true },
+      expected: [...head('linux/arm64'), '--sbom=true', ...loadTail],
+    },
+    {
+      name: 'adds outputs after the load',
+      options: { outputs: ['type=oci,dest=dist/api.oci.tar'] },
+      expected: [
+        ...head('linux/arm64'),
+        '--tag',
+        'api:latest',
+        '--load',
+        '--output',
+        'type=oci,dest=/ws/dist/api.oci.tar',
+        ...tail('arm64'),
+      ],
     },
     {
       name: 'passes the progress style',
@@ -316,6 +354,7 @@ describe('buildArgs', () => {
       name: 'orders every flag together',
       options: {
         builder: 'multiarch',
+        buildContexts: { shared: 'libs/shared' },
         target: 'runtime',
         network: 'none',
         buildArgs: { PYTHON_IMAGE: 'python:3.13-slim' },
@@ -324,7 +363,7 @@ describe('buildArgs', () => {
         cacheTo: ['type=gha,mode=max'],
         noCache: true,
         pull: true,
-        provenance: 'true',
+        provenance: true,
         progress: 'quiet',
       },
       expected: [
@@ -338,6 +377,8 @@ describe('buildArgs', () => {
         DOCKERFILE,
         '--progress',
         'quiet',
+        '--build-context',
+        'shared=/ws/libs/shared',
         '--target',
         'runtime',
         '--network',
@@ -383,6 +424,68 @@ describe('buildArgs', () => {
       '--output',
       'type=image,name=api,push-by-digest=true,name-canonical=true,push=true',
       ...tail('arm64'),
+    ]);
+  });
+});
+
+describe('outputForPlatform', () => {
+  test.each([
+    {
+      name: 'keeps dest for one platform',
+      output: 'type=oci,dest=/ws/dist/api.oci.tar',
+      several: false,
+      expected: 'type=oci,dest=/ws/dist/api.oci.tar',
+    },
+    {
+      name: 'suffixes dest before its extensions',
+      output: 'type=oci,dest=/ws/dist/api.oci.tar',
+      several: true,
+      expected: 'type=oci,dest=/ws/dist/api-arm-v7.oci.tar',
+    },
+    {
+      name: 'suffixes dest without extension',
+      output: 'type=local,dest=/ws/dist/out',
+      several: true,
+      expected: 'type=local,dest=/ws/dist/out-arm-v7',
+    },
+    {
+      name: 'ignores dots in folder names',
+      output: 'type=tar,dest=/ws/.cache/image.tar',
+      several: true,
+      expected: 'type=tar,dest=/ws/.cache/image-arm-v7.tar',
+    },
+    {
+      name: 'replaces the {platform} placeholder',
+      output: 'type=local,dest=/ws/dist/{platform}/out',
+      several: false,
+      expected: 'type=local,dest=/ws/dist/arm-v7/out',
+    },
+    {
+      name: 'keeps outputs without dest',
+      output: 'type=registry,compression=zstd',
+      several: true,
+      expected: 'type=registry,compression=zstd',
+    },
+  ])('$name', ({ output, several, expected }) => {
+    expect(outputForPlatform(output, 'linux/arm/v7', several)).toBe(expected);
+  });
+});
+
+describe('multiPlatformLoadArgs', () => {
+  it('loads every platform under plain tags', () => {
+    const options = normalized({
+      platforms: BOTH,
+      push: true,
+      outputs: ['type=oci,dest=dist/api.oci.tar'],
+      cacheTo: ['type=inline'],
+    });
+
+    expect(multiPlatformLoadArgs(options)).toEqual([
+      ...head('linux/amd64,linux/arm64'),
+      '--tag',
+      'api:latest',
+      '--load',
+      CONTEXT,
     ]);
   });
 });

@@ -17,18 +17,30 @@ export interface PlatformBuild {
  * tag pointed to before. Several pushed platforms are pushed by digest and
  * joined afterwards by `imagetools create`.
  */
-export function planBuilds(options: NormalizedDockerBuildOptions, metadataFolder: string): PlatformBuild[] {
+export function planBuilds(
+  options: NormalizedDockerBuildOptions,
+  metadataFolder: string,
+): PlatformBuild[] {
   const suffixTags = options.platforms.length > 1;
   return options.platforms.map((platform) => {
     const references = options.tags.map(
-      (tag) => `${options.image}:${suffixTags ? `${tag}-${platformSuffix(platform)}` : tag}`,
+      (tag) =>
+        `${options.image}:${suffixTags ? `${tag}-${platformSuffix(platform)}` : tag}`,
     );
-    const metadataFile = join(metadataFolder, `metadata-${platformSuffix(platform)}.json`);
+    const metadataFile = join(
+      metadataFolder,
+      `metadata-${platformSuffix(platform)}.json`,
+    );
     return {
       platform,
       references,
       metadataFile,
-      args: buildArgs(options, { platform, references, metadataFile, pushByDigest: suffixTags }),
+      args: buildArgs(options, {
+        platform,
+        references,
+        metadataFile,
+        pushByDigest: suffixTags,
+      }),
     };
   });
 }
@@ -42,12 +54,25 @@ interface BuildTarget {
 }
 
 /** Builds the argument array of `docker` for one platform. */
-export function buildArgs(options: NormalizedDockerBuildOptions, target: BuildTarget): string[] {
+export function buildArgs(
+  options: NormalizedDockerBuildOptions,
+  target: BuildTarget,
+): string[] {
   const args = ['buildx', 'build'];
   if (options.builder) {
     args.push('--builder', options.builder);
   }
-  args.push('--platform', target.platform, '--file', options.file, '--progress', options.progress);
+  args.push(
+    '--platform',
+    target.platform,
+    '--file',
+    options.file,
+    '--progress',
+    options.progress,
+  );
+  for (const [name, path] of Object.entries(options.buildContexts)) {
+    args.push('--build-context', `${name}=${path}`);
+  }
   if (options.target) {
     args.push('--target', options.target);
   }
@@ -59,6 +84,12 @@ export function buildArgs(options: NormalizedDockerBuildOptions, target: BuildTa
   }
   for (const [name, value] of Object.entries(options.labels)) {
     args.push('--label', `${name}=${value}`);
+  }
+  for (const secret of options.secrets) {
+    args.push('--secret', secret);
+  }
+  for (const socket of options.ssh) {
+    args.push('--ssh', socket);
   }
   for (const source of options.cacheFrom) {
     args.push('--cache-from', source);
@@ -75,6 +106,9 @@ export function buildArgs(options: NormalizedDockerBuildOptions, target: BuildTa
   if (options.provenance !== undefined) {
     args.push(`--provenance=${options.provenance}`);
   }
+  if (options.sbom !== undefined) {
+    args.push(`--sbom=${options.sbom}`);
+  }
   if (options.load || (options.push && !target.pushByDigest)) {
     for (const reference of target.references) {
       args.push('--tag', reference);
@@ -86,16 +120,52 @@ export function buildArgs(options: NormalizedDockerBuildOptions, target: BuildTa
   if (options.push) {
     args.push(
       ...(target.pushByDigest
-        ? ['--output', `type=image,name=${options.image},push-by-digest=true,name-canonical=true,push=true`]
+        ? [
+            '--output',
+            `type=image,name=${options.image},push-by-digest=true,name-canonical=true,push=true`,
+          ]
         : ['--push']),
+    );
+  }
+  for (const output of options.outputs) {
+    args.push(
+      '--output',
+      outputForPlatform(
+        output,
+        target.platform,
+        target.pushByDigest || options.platforms.length > 1,
+      ),
     );
   }
   args.push('--metadata-file', target.metadataFile, options.context);
   return args;
 }
 
+/**
+ * Builds the `docker` arguments of one multi-platform build that loads every
+ * platform under the plain tags; it reuses the per-platform builds' cache.
+ */
+export function multiPlatformLoadArgs(
+  options: NormalizedDockerBuildOptions,
+): string[] {
+  const single = buildArgs(
+    { ...options, push: false, load: true, outputs: [], cacheTo: [] },
+    {
+      platform: options.platforms.join(','),
+      references: options.tags.map((tag) => `${options.image}:${tag}`),
+      metadataFile: '',
+      pushByDigest: false,
+    },
+  );
+  const metadataAt = single.indexOf('--metadata-file');
+  return [...single.slice(0, metadataAt), ...single.slice(metadataAt + 2)];
+}
+
 /** Builds the `docker` arguments that join pushed per-platform digests under every tag. */
-export function imagetoolsCreateArgs(options: NormalizedDockerBuildOptions, digests: string[]): string[] {
+export function imagetoolsCreateArgs(
+  options: NormalizedDockerBuildOptions,
+  digests: string[],
+): string[] {
   const args = ['buildx', 'imagetools', 'create'];
   if (options.builder) {
     args.push('--builder', options.builder);
@@ -104,4 +174,37 @@ export function imagetoolsCreateArgs(options: NormalizedDockerBuildOptions, dige
     args.push('--tag', `${options.image}:${tag}`);
   }
   return [...args, ...digests.map((digest) => `${options.image}@${digest}`)];
+}
+
+/**
+ * Gives each platform its own destination: "{platform}" in dest= is replaced
+ * by the platform suffix, and with several platforms a dest without it gets
+ * the suffix before its extensions (api.oci.tar becomes api-arm64.oci.tar).
+ */
+export function outputForPlatform(
+  output: string,
+  platform: string,
+  severalPlatforms: boolean,
+): string {
+  const suffix = platformSuffix(platform);
+  return output
+    .split(',')
+    .map((field) => {
+      if (!field.startsWith('dest=')) {
+        return field;
+      }
+      const dest = field.slice('dest='.length);
+      if (dest.includes('{platform}')) {
+        return `dest=${dest.split('{platform}').join(suffix)}`;
+      }
+      if (!severalPlatforms) {
+        return field;
+      }
+      const slash = dest.lastIndexOf('/');
+      const dot = dest.indexOf('.', slash + 2);
+      return dot === -1
+        ? `dest=${dest}-${suffix}`
+        : `dest=${dest.slice(0, dot)}-${suffix}${dest.slice(dot)}`;
+    })
+    .join(',');
 }

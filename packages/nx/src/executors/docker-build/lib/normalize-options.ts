@@ -15,21 +15,33 @@ export interface NormalizedDockerBuildOptions {
   context: string;
   /** Absolute Dockerfile path. */
   file: string;
+  /** Named build contexts: names and absolute folders. */
+  buildContexts: Record<string, string>;
   target?: string;
+  variant: 'auto' | 'cross' | 'emulated';
+  pythonVersion: string;
   buildArgs: Record<string, string>;
   labels: Record<string, string>;
+  ociLabels: boolean;
+  /** Secrets as buildx --secret values: only ids, variable names and absolute file paths. */
+  secrets: string[];
+  ssh: string[];
   network?: string;
   load: boolean;
   push: boolean;
+  outputs: string[];
   noCache: boolean;
   pull: boolean;
   provenance?: string;
+  sbom?: string;
   builder?: string;
   cacheFrom: string[];
   cacheTo: string[];
   progress: 'auto' | 'plain' | 'tty' | 'quiet' | 'rawjson';
   /** Absolute folder that receives images.json. */
   outputPath: string;
+  /** Absolute path of the combined metadata file, when requested. */
+  metadataFile?: string;
   dryRun: boolean;
   quiet: boolean;
 }
@@ -43,41 +55,120 @@ export interface ProjectLocation {
 export const DEFAULT_TAGS = ['latest'];
 export const DEFAULT_PLATFORMS = 'native';
 export const DEFAULT_PROGRESS = 'plain';
+export const DEFAULT_PYTHON_VERSION = '3.13';
 
 // A repository as `docker tag` accepts it: an optional registry host with
 // port, then lowercase path components.
-const IMAGE_PATTERN = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const IMAGE_PATTERN =
+  /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const TAG_PATTERN = /^[\w][\w.-]{0,127}$/;
+const SECRET_ID = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]+$/, 'must be a secret id such as pypi_token');
 const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const DockerBuildOptions = z.strictObject({
-  platforms: z.union([z.string(), z.array(z.string())]).default(DEFAULT_PLATFORMS),
+  platforms: z
+    .union([z.string(), z.array(z.string())])
+    .default(DEFAULT_PLATFORMS),
   image: z
     .string()
-    .regex(IMAGE_PATTERN, 'must be a lowercase image repository such as api or 127.0.0.1:5000/team/api')
+    .regex(
+      IMAGE_PATTERN,
+      'must be a lowercase image repository such as api or 127.0.0.1:5000/team/api',
+    )
     .optional(),
   tags: z
-    .array(z.string().regex(TAG_PATTERN, 'must be a Docker tag: letters, digits, "_", "." and "-", at most 128 characters'))
+    .array(
+      z
+        .string()
+        .regex(
+          TAG_PATTERN,
+          'must be a Docker tag: letters, digits, "_", "." and "-", at most 128 characters',
+        ),
+    )
     .min(1)
     .default(DEFAULT_TAGS),
   context: z.string().min(1).optional(),
   file: z.string().min(1).optional(),
+  buildContexts: z
+    .record(
+      z
+        .string()
+        .regex(
+          /^[a-z0-9][a-z0-9._-]*$/,
+          'must be a lowercase context name such as shared',
+        ),
+      z.string().min(1),
+    )
+    .default({}),
   target: z.string().min(1).optional(),
+  variant: z.enum(['auto', 'cross', 'emulated']).default('auto'),
+  pythonVersion: z
+    .string()
+    .regex(/^3\.\d+$/, 'must be a Python version such as 3.13')
+    .default(DEFAULT_PYTHON_VERSION),
   buildArgs: z
-    .record(z.string().regex(BUILD_ARG_NAME, 'must be a build argument name such as PYTHON_IMAGE'), z.string())
+    .record(
+      z
+        .string()
+        .regex(
+          BUILD_ARG_NAME,
+          'must be a build argument name such as PYTHON_IMAGE',
+        ),
+      z.string(),
+    )
     .default({}),
   labels: z.record(z.string().min(1), z.string()).default({}),
+  ociLabels: z.boolean().default(true),
+  secrets: z
+    .array(
+      z.union(
+        [
+          z.strictObject({
+            id: SECRET_ID,
+            env: z
+              .string()
+              .regex(
+                /^[A-Za-z_][A-Za-z0-9_]*$/,
+                'must be an environment variable name',
+              ),
+          }),
+          z.strictObject({ id: SECRET_ID, src: z.string().min(1) }),
+        ],
+        {
+          error:
+            'must be {"id": ..., "env": ...} or {"id": ..., "src": ...}; inline values are not accepted, so that no secret enters argv, logs or the cache hash',
+        },
+      ),
+    )
+    .default([]),
+  ssh: z.array(z.string().min(1)).default([]),
   network: z.enum(['default', 'host', 'none']).optional(),
   load: z.boolean().optional(),
   push: z.boolean().default(false),
+  outputs: z
+    .array(
+      z
+        .string()
+        .regex(
+          /(^|,)type=/,
+          'must name an exporter, for example type=oci,dest=dist/api.oci.tar',
+        ),
+    )
+    .default([]),
   noCache: z.boolean().default(false),
   pull: z.boolean().default(false),
   provenance: z.union([z.boolean(), z.string().min(1)]).optional(),
+  sbom: z.union([z.boolean(), z.string().min(1)]).optional(),
   builder: z.string().min(1).optional(),
   cacheFrom: z.array(z.string().min(1)).default([]),
   cacheTo: z.array(z.string().min(1)).default([]),
-  progress: z.enum(['auto', 'plain', 'tty', 'quiet', 'rawjson']).default(DEFAULT_PROGRESS),
+  progress: z
+    .enum(['auto', 'plain', 'tty', 'quiet', 'rawjson'])
+    .default(DEFAULT_PROGRESS),
   outputPath: z.string().min(1).optional(),
+  metadataFile: z.string().min(1).optional(),
   dryRun: z.boolean().default(false),
   quiet: z.boolean().default(false),
 });
@@ -95,7 +186,8 @@ export function normalizeOptions(
     );
   }
   const values = parsed.data;
-  const fromWorkspace = (path: string) => (isAbsolute(path) ? path : resolve(location.workspaceRoot, path));
+  const fromWorkspace = (path: string) =>
+    isAbsolute(path) ? path : resolve(location.workspaceRoot, path);
   const context = fromWorkspace(values.context ?? location.projectRoot);
   return {
     projectName: location.projectName,
@@ -104,21 +196,49 @@ export function normalizeOptions(
     image: values.image ?? defaultImageName(location.projectName),
     tags: [...new Set(values.tags)],
     context,
-    file: fromWorkspace(values.file ?? join(location.projectRoot, 'Dockerfile')),
+    file: fromWorkspace(
+      values.file ?? join(location.projectRoot, 'Dockerfile'),
+    ),
+    buildContexts: Object.fromEntries(
+      Object.entries(values.buildContexts).map(([name, path]) => [
+        name,
+        fromWorkspace(path),
+      ]),
+    ),
     target: values.target,
+    variant: values.variant,
+    pythonVersion: values.pythonVersion,
     buildArgs: values.buildArgs,
     labels: values.labels,
+    ociLabels: values.ociLabels,
+    secrets: values.secrets.map((secret) =>
+      'env' in secret
+        ? `id=${secret.id},env=${secret.env}`
+        : `id=${secret.id},src=${fromWorkspace(secret.src)}`,
+    ),
+    ssh: values.ssh,
     network: values.network,
     load: values.load ?? !values.push,
     push: values.push,
+    outputs: values.outputs.map((output) =>
+      resolveOutputDestination(output, fromWorkspace),
+    ),
     noCache: values.noCache,
     pull: values.pull,
-    provenance: values.provenance === undefined ? undefined : String(values.provenance),
+    provenance:
+      values.provenance === undefined ? undefined : String(values.provenance),
+    sbom: values.sbom === undefined ? undefined : String(values.sbom),
     builder: values.builder,
     cacheFrom: values.cacheFrom,
     cacheTo: values.cacheTo,
     progress: values.progress,
-    outputPath: fromWorkspace(values.outputPath ?? join('dist', 'docker', location.projectRoot)),
+    outputPath: fromWorkspace(
+      values.outputPath ?? join('dist', 'docker', location.projectRoot),
+    ),
+    metadataFile:
+      values.metadataFile === undefined
+        ? undefined
+        : fromWorkspace(values.metadataFile),
     dryRun: values.dryRun,
     quiet: values.quiet,
   };
@@ -137,4 +257,19 @@ export function defaultImageName(projectName: string): string {
     );
   }
   return name;
+}
+
+/** Makes the dest= of an --output value absolute, so builds do not depend on the working folder. */
+function resolveOutputDestination(
+  output: string,
+  fromWorkspace: (path: string) => string,
+): string {
+  return output
+    .split(',')
+    .map((field) =>
+      field.startsWith('dest=')
+        ? `dest=${fromWorkspace(field.slice('dest='.length))}`
+        : field,
+    )
+    .join(',');
 }

@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as z from 'zod';
 
 /** The result of one platform's build, as written to images.json. */
@@ -18,7 +18,10 @@ const BuildxMetadata = z.looseObject({
 });
 
 /** Reads the digest and image id from one buildx metadata file; missing fields stay undefined. */
-export function readBuildxMetadata(file: string): { digest?: string; imageId?: string } {
+export function readBuildxMetadata(file: string): {
+  digest?: string;
+  imageId?: string;
+} {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -29,17 +32,48 @@ export function readBuildxMetadata(file: string): { digest?: string; imageId?: s
   if (!parsed.success) {
     return {};
   }
-  return { digest: parsed.data['containerimage.digest'], imageId: parsed.data['containerimage.config.digest'] };
+  return {
+    digest: parsed.data['containerimage.digest'],
+    imageId: parsed.data['containerimage.config.digest'],
+  };
 }
 
 /** Writes images.json atomically, so a failed run never leaves a half-written file. */
-export function writeResults(outputPath: string, image: string, results: PlatformResult[]): string {
+export function writeResults(
+  outputPath: string,
+  image: string,
+  results: PlatformResult[],
+): string {
   mkdirSync(outputPath, { recursive: true });
   const file = join(outputPath, 'images.json');
   const partial = `${file}.${process.pid}.tmp`;
-  writeFileSync(partial, `${JSON.stringify({ image, platforms: results }, null, 2)}\n`);
+  writeFileSync(
+    partial,
+    `${JSON.stringify({ image, platforms: results }, null, 2)}\n`,
+  );
   renameSync(partial, file);
   return file;
+}
+
+/** Writes buildx's metadata of every platform into one JSON object keyed by platform. */
+export function writeCombinedMetadata(
+  file: string,
+  builds: Array<{ platform: string; metadataFile: string }>,
+): void {
+  const combined: Record<string, unknown> = {};
+  for (const build of builds) {
+    try {
+      combined[build.platform] = JSON.parse(
+        readFileSync(build.metadataFile, 'utf8'),
+      );
+    } catch {
+      combined[build.platform] = {};
+    }
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, `${JSON.stringify(combined, null, 2)}\n`);
+  renameSync(partial, file);
 }
 
 /** Formats the one-line summary of one platform. */

@@ -44,7 +44,10 @@ export function nativePlatform(arch: string = process.arch): string {
 }
 
 /** Maps one spelling to its `linux/<arch>[/<variant>]` form, or undefined when unknown. */
-export function resolvePlatform(name: string, arch?: string): string | undefined {
+export function resolvePlatform(
+  name: string,
+  arch?: string,
+): string | undefined {
   const key = name.trim().toLowerCase();
   if (key === 'native') {
     return nativePlatform(arch);
@@ -57,35 +60,51 @@ export function resolvePlatform(name: string, arch?: string): string | undefined
   if (direct) {
     return direct;
   }
-  return Object.values(PLATFORM_ALIASES).includes(`linux/${withoutOs}`) ? `linux/${withoutOs}` : undefined;
+  return Object.values(PLATFORM_ALIASES).includes(`linux/${withoutOs}`)
+    ? `linux/${withoutOs}`
+    : undefined;
 }
 
 /**
  * Splits, resolves and deduplicates requested platforms, keeping the first
  * occurrence's order. Unknown names are reported together.
  */
-export function normalizePlatforms(requested: string | readonly string[], arch?: string): string[] {
+export function normalizePlatforms(
+  requested: string | readonly string[],
+  arch?: string,
+): string[] {
   const names = (typeof requested === 'string' ? [requested] : requested)
     .flatMap((entry) => entry.split(','))
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
   if (names.length === 0) {
-    throw new UserError('No platform was given. Pass --platforms, for example --platforms=linux/amd64,linux/arm64.');
+    throw new UserError(
+      'No platform was given. Pass --platforms, for example --platforms=linux/amd64,linux/arm64.',
+    );
   }
-  const unknown = names.filter((name) => resolvePlatform(name, arch) === undefined);
+  const unknown = names.filter(
+    (name) => resolvePlatform(name, arch) === undefined,
+  );
   if (unknown.length > 0) {
     const quoted = unknown.map((name) => `"${name}"`).join(', ');
     throw new UserError(
       `Unknown platform ${quoted}. Use one of: ${acceptedPlatformNames().join(', ')}.`,
     );
   }
-  return [...new Set(names.map((name) => resolvePlatform(name, arch) as string))];
+  return [
+    ...new Set(names.map((name) => resolvePlatform(name, arch) as string)),
+  ];
 }
 
 /** Lists every spelling that `normalizePlatforms` accepts, for help and errors. */
 export function acceptedPlatformNames(): string[] {
   const canonical = [...new Set(Object.values(PLATFORM_ALIASES))];
-  return [...Object.keys(PLATFORM_ALIASES), 'linux/arm64/v8', ...canonical, 'native'];
+  return [
+    ...Object.keys(PLATFORM_ALIASES),
+    'linux/arm64/v8',
+    ...canonical,
+    'native',
+  ];
 }
 
 /** Returns the tag suffix for one platform: linux/arm/v7 becomes "arm-v7". */

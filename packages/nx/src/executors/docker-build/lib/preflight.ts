@@ -17,9 +17,15 @@ export interface EngineFacts {
 export const ENGINE_HELP = 'https://github.com/mab-dev/nx#a-build-engine';
 
 /** Checks files, the Docker CLI, the daemon, buildx and the builder before any build. */
-export async function runPreflight(options: NormalizedDockerBuildOptions): Promise<EngineFacts> {
+export async function runPreflight(
+  options: NormalizedDockerBuildOptions,
+): Promise<EngineFacts> {
   checkFiles(options);
-  const cli = await runCommand('docker', ['version', '--format', '{{.Client.Version}}']);
+  const cli = await runCommand('docker', [
+    'version',
+    '--format',
+    '{{.Client.Version}}',
+  ]);
   if (cli.notFound) {
     throw new UserError(
       `The Docker CLI "docker" was not found on PATH, so no image can be built. Install the Docker CLI with the Buildx plugin (see ${ENGINE_HELP}).`,
@@ -37,7 +43,11 @@ export async function runPreflight(options: NormalizedDockerBuildOptions): Promi
       `Docker Buildx is not installed: "docker buildx version" failed, while the Docker CLI ${cli.stdout.trim()} was found. Install the buildx plugin into ~/.docker/cli-plugins or /usr/local/lib/docker/cli-plugins (see ${ENGINE_HELP}); a plain "docker build" is never used instead.`,
     );
   }
-  const inspectArgs = ['buildx', 'inspect', ...(options.builder ? [options.builder] : [])];
+  const inspectArgs = [
+    'buildx',
+    'inspect',
+    ...(options.builder ? [options.builder] : []),
+  ];
   const inspect = await runCommand('docker', inspectArgs);
   if (inspect.exitCode !== 0) {
     throw new UserError(
@@ -58,7 +68,10 @@ export async function runPreflight(options: NormalizedDockerBuildOptions): Promi
 
 function checkFiles(options: NormalizedDockerBuildOptions): void {
   const shown = (path: string) => relative(options.workspaceRoot, path) || '.';
-  if (!existsSync(options.context) || !statSync(options.context).isDirectory()) {
+  if (
+    !existsSync(options.context) ||
+    !statSync(options.context).isDirectory()
+  ) {
     throw new UserError(
       `The build context "${shown(options.context)}" of project "${options.projectName}" does not exist or is not a folder. Set the "context" option to a folder relative to the workspace root.`,
     );
@@ -68,11 +81,46 @@ function checkFiles(options: NormalizedDockerBuildOptions): void {
       `The Dockerfile "${shown(options.file)}" of project "${options.projectName}" does not exist. Create it or set the "file" option to its path relative to the workspace root.`,
     );
   }
+  for (const [name, path] of Object.entries(options.buildContexts)) {
+    if (!existsSync(path) || !statSync(path).isDirectory()) {
+      throw new UserError(
+        `The build context "${name}" of project "${options.projectName}" points to "${shown(path)}", which does not exist or is not a folder. Fix its path in the "buildContexts" option.`,
+      );
+    }
+  }
+  checkSecrets(options);
+}
+
+/** Fails when a secret's variable is unset or its file is missing; values are never read or shown. */
+export function checkSecrets(
+  options: Pick<NormalizedDockerBuildOptions, 'secrets' | 'projectName'>,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  for (const secret of options.secrets) {
+    const fields = Object.fromEntries(
+      secret.split(',').map((field) => field.split('=', 2) as [string, string]),
+    );
+    if (fields.env !== undefined && env[fields.env] === undefined) {
+      throw new UserError(
+        `The secret "${fields.id}" of project "${options.projectName}" reads the environment variable "${fields.env}", which is not set. Export it before the build, or remove the secret from the "secrets" option.`,
+      );
+    }
+    if (fields.src !== undefined && !existsSync(fields.src)) {
+      throw new UserError(
+        `The secret "${fields.id}" of project "${options.projectName}" reads the file "${fields.src}", which does not exist. Create it, or fix "src" in the "secrets" option.`,
+      );
+    }
+  }
 }
 
 /** Fails when the builder lists none of a requested platform, naming the fix. */
-export function checkPlatforms(requested: string[], facts: Pick<EngineFacts, 'builder' | 'platforms'>): void {
-  const missing = requested.filter((platform) => !facts.platforms.includes(platform));
+export function checkPlatforms(
+  requested: string[],
+  facts: Pick<EngineFacts, 'builder' | 'platforms'>,
+): void {
+  const missing = requested.filter(
+    (platform) => !facts.platforms.includes(platform),
+  );
   if (missing.length === 0) {
     return;
   }
@@ -82,11 +130,24 @@ export function checkPlatforms(requested: string[], facts: Pick<EngineFacts, 'bu
   );
 }
 
-function checkDriver(options: NormalizedDockerBuildOptions, facts: EngineFacts): void {
+function checkDriver(
+  options: NormalizedDockerBuildOptions,
+  facts: EngineFacts,
+): void {
   if (facts.driver !== 'docker' || facts.containerdImageStore) {
     return;
   }
-  const unsupported = options.cacheTo.filter((destination) => !/^type=inline\b/.test(destination));
+  const archive = options.outputs.find((output) =>
+    /(^|,)type=(oci|docker)\b/.test(output),
+  );
+  if (archive) {
+    throw new UserError(
+      `The output "${archive}" is not supported by the "docker" driver of builder "${facts.builder}" without the containerd image store. Enable the containerd image store ("features": {"containerd-snapshotter": true} in daemon.json), or create a docker-container builder and pass it with --builder.`,
+    );
+  }
+  const unsupported = options.cacheTo.filter(
+    (destination) => !/^type=inline\b/.test(destination),
+  );
   if (unsupported.length > 0) {
     throw new UserError(
       `The cache export "${unsupported[0]}" is not supported by the "docker" driver of builder "${facts.builder}" without the containerd image store. Use "type=inline", enable the containerd image store, or create a docker-container builder and pass it with --builder.`,
@@ -95,7 +156,11 @@ function checkDriver(options: NormalizedDockerBuildOptions, facts: EngineFacts):
 }
 
 /** Reads the driver and platforms from `docker buildx inspect` output. */
-export function parseBuilderInspect(output: string): { builder: string; driver: string; platforms: string[] } {
+export function parseBuilderInspect(output: string): {
+  builder: string;
+  driver: string;
+  platforms: string[];
+} {
   const field = (name: string) =>
     output
       .split('\n')
@@ -108,7 +173,11 @@ export function parseBuilderInspect(output: string): { builder: string; driver: 
     .flatMap((line) => line.slice('Platforms:'.length).split(','))
     .map((platform) => platform.trim().replace(/\*$/, ''))
     .filter((platform) => platform !== '');
-  return { builder: field('Name'), driver: field('Driver'), platforms: [...new Set(platforms)] };
+  return {
+    builder: field('Name'),
+    driver: field('Driver'),
+    platforms: [...new Set(platforms)],
+  };
 }
 
 /** Returns the version word of `docker buildx version` output. */
