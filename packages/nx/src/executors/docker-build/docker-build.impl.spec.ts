@@ -58,7 +58,7 @@ interface Engine {
   /** Metadata JSON that a build writes to its --metadata-file, keyed by platform. */
   metadata?: Record<string, Record<string, string>>;
   imagetools?: Partial<CommandResult>;
-  /** Results of git commands, keyed by their first argument; git fails by default. */
+  /** Results of git commands, keyed by their first argument. Git fails by default. */
   git?: Record<string, Partial<CommandResult>>;
 }
 
@@ -136,7 +136,7 @@ describe('dockerBuildExecutor', () => {
     return dockerBuildExecutor({ ociLabels: false, ...schema }, ctx);
   }
 
-  /** The folders the executor created for buildx metadata files. */
+  /** Returns the folders that the executor created for buildx metadata files. */
   function metadataFolders(): string[] {
     return mkdtemp.mock.results
       .map((entry) => entry.value as string)
@@ -194,7 +194,7 @@ describe('dockerBuildExecutor', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  it('runs preflight, then each platform in order', async () => {
+  it('runs preflight, then platforms in order', async () => {
     await execute({ platforms: BOTH });
 
     expect(run.mock.calls.map(([file, args]) => [file, args])).toEqual([
@@ -254,7 +254,7 @@ describe('dockerBuildExecutor', () => {
     );
   });
 
-  it('reads OCI labels from git when enabled', async () => {
+  it('reads git for OCI labels', async () => {
     await dockerBuildExecutor({ platforms: 'linux/amd64' }, context());
 
     expect(run.mock.calls.slice(0, 2)).toEqual([
@@ -356,7 +356,7 @@ describe('dockerBuildExecutor', () => {
     expect(run).toHaveBeenCalledTimes(PREFLIGHT_CALLS.length + 1);
   });
 
-  it('reports no built platforms after a first failure', async () => {
+  it('reports none built after first failure', async () => {
     engine({ builds: { 'linux/amd64': { exitCode: 1, stderr: SOLVE_ERROR } } });
 
     await execute({ platforms: BOTH });
@@ -431,7 +431,7 @@ describe('dockerBuildExecutor', () => {
     );
   });
 
-  it('removes the metadata folder after a throw', async () => {
+  it('removes metadata folder after a throw', async () => {
     run.mockRejectedValue(new Error('spawn docker EACCES'));
 
     await expect(execute({ platforms: 'linux/amd64' })).rejects.toThrow();
@@ -466,7 +466,7 @@ describe('dockerBuildExecutor', () => {
       ]);
     });
 
-    it('runs nothing', async () => {
+    it('runs no command', async () => {
       await execute({ platforms: BOTH, dryRun: true });
 
       expect(run).not.toHaveBeenCalled();
@@ -480,7 +480,7 @@ describe('dockerBuildExecutor', () => {
       );
     });
 
-    it('succeeds', async () => {
+    it('returns success true', async () => {
       await expect(execute({ platforms: BOTH, dryRun: true })).resolves.toEqual(
         { success: true },
       );

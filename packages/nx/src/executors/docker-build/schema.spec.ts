@@ -41,7 +41,7 @@ const location = {
   workspaceRoot: '/ws',
 };
 
-/** The shape of the zod options schema, the only one with a platforms key. */
+/** Returns the shape of the zod options schema, the only one with a platforms key. */
 function optionsShape(): Record<string, z.ZodType> {
   const { recordedShapes } = jest.requireMock('zod') as {
     recordedShapes: Array<Record<string, z.ZodType>>;

@@ -24,7 +24,7 @@ function normalized(
   );
 }
 
-/** The arguments before any optional flag, as every build starts. */
+/** Returns the arguments that every build starts with, before any optional flag. */
 function head(platform: string, progress = 'plain'): string[] {
   return [
     'buildx',
@@ -126,7 +126,7 @@ describe('planBuilds', () => {
       ],
     },
     {
-      name: 'pushes two platforms by digest',
+      name: 'pushes two platforms under suffixed tags',
       options: {
         image: '127.0.0.1:5000/team/api',
         platforms: BOTH,
@@ -136,14 +136,16 @@ describe('planBuilds', () => {
       expected: [
         [
           ...head('linux/amd64'),
-          '--output',
-          'type=image,name=127.0.0.1:5000/team/api,push-by-digest=true,name-canonical=true,push=true',
+          '--tag',
+          '127.0.0.1:5000/team/api:latest-amd64',
+          '--push',
           ...tail('amd64'),
         ],
         [
           ...head('linux/arm64'),
-          '--output',
-          'type=image,name=127.0.0.1:5000/team/api,push-by-digest=true,name-canonical=true,push=true',
+          '--tag',
+          '127.0.0.1:5000/team/api:latest-arm64',
+          '--push',
           ...tail('arm64'),
         ],
       ],
@@ -196,7 +198,6 @@ describe('buildArgs', () => {
     platform: 'linux/arm64',
     references: ['api:latest'],
     metadataFile: `${METADATA}/metadata-arm64.json`,
-    pushByDigest: false,
   };
   const loadTail = ['--tag', 'api:latest', '--load', ...tail('arm64')];
 
@@ -401,7 +402,7 @@ describe('buildArgs', () => {
     expect(buildArgs(normalized(options), target)).toEqual(expected);
   });
 
-  it('adds tags and --push for a tagged push', () => {
+  it('tags a single-platform push', () => {
     const args = buildArgs(normalized({ load: false, push: true }), target);
 
     expect(args).toEqual([
@@ -409,20 +410,6 @@ describe('buildArgs', () => {
       '--tag',
       'api:latest',
       '--push',
-      ...tail('arm64'),
-    ]);
-  });
-
-  it('pushes by digest without tags', () => {
-    const args = buildArgs(normalized({ load: false, push: true }), {
-      ...target,
-      pushByDigest: true,
-    });
-
-    expect(args).toEqual([
-      ...head('linux/arm64'),
-      '--output',
-      'type=image,name=api,push-by-digest=true,name-canonical=true,push=true',
       ...tail('arm64'),
     ]);
   });

@@ -12,10 +12,12 @@ export interface PlatformBuild {
 }
 
 /**
- * Plans one build per platform. Several loaded platforms get per-platform
- * tags (<tag>-<arch>) because a single-platform load replaces whatever the
- * tag pointed to before. Several pushed platforms are pushed by digest and
- * joined afterwards by `imagetools create`.
+ * Plans one build per platform. With several platforms each build gets
+ * per-platform tags (<tag>-<arch>), because a single-platform load or push
+ * replaces whatever the tag pointed to before. Pushed platforms are joined
+ * afterwards under the plain tags by `imagetools create`. Pushing by digest
+ * would leave no per-platform tags, but buildx's docker driver rejects it
+ * ("push-by-digest is currently not implemented for docker driver").
  */
 export function planBuilds(
   options: NormalizedDockerBuildOptions,
@@ -35,12 +37,7 @@ export function planBuilds(
       platform,
       references,
       metadataFile,
-      args: buildArgs(options, {
-        platform,
-        references,
-        metadataFile,
-        pushByDigest: suffixTags,
-      }),
+      args: buildArgs(options, { platform, references, metadataFile }),
     };
   });
 }
@@ -49,8 +46,6 @@ interface BuildTarget {
   platform: string;
   references: string[];
   metadataFile: string;
-  /** Push without tags, so that the digests can be joined into one index. */
-  pushByDigest: boolean;
 }
 
 /** Builds the argument array of `docker` for one platform. */
@@ -109,7 +104,7 @@ export function buildArgs(
   if (options.sbom !== undefined) {
     args.push(`--sbom=${options.sbom}`);
   }
-  if (options.load || (options.push && !target.pushByDigest)) {
+  if (options.load || options.push) {
     for (const reference of target.references) {
       args.push('--tag', reference);
     }
@@ -118,23 +113,12 @@ export function buildArgs(
     args.push('--load');
   }
   if (options.push) {
-    args.push(
-      ...(target.pushByDigest
-        ? [
-            '--output',
-            `type=image,name=${options.image},push-by-digest=true,name-canonical=true,push=true`,
-          ]
-        : ['--push']),
-    );
+    args.push('--push');
   }
   for (const output of options.outputs) {
     args.push(
       '--output',
-      outputForPlatform(
-        output,
-        target.platform,
-        target.pushByDigest || options.platforms.length > 1,
-      ),
+      outputForPlatform(output, target.platform, options.platforms.length > 1),
     );
   }
   args.push('--metadata-file', target.metadataFile, options.context);
@@ -154,7 +138,6 @@ export function multiPlatformLoadArgs(
       platform: options.platforms.join(','),
       references: options.tags.map((tag) => `${options.image}:${tag}`),
       metadataFile: '',
-      pushByDigest: false,
     },
   );
   const metadataAt = single.indexOf('--metadata-file');

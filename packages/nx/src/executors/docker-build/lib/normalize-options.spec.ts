@@ -97,7 +97,7 @@ describe('normalizeOptions', () => {
     });
   });
 
-  it('keeps the Dockerfile default under the project', () => {
+  it('keeps project Dockerfile with root context', () => {
     expect(normalize({ context: '.' }).file).toBe('/ws/apps/api/Dockerfile');
   });
 
@@ -324,7 +324,7 @@ describe('defaultImageName', () => {
     );
   });
 
-  it('skips derivation when an image is set', () => {
+  it('skips derivation with explicit image', () => {
     const options = normalizeOptions(
       { image: 'api' },
       { ...location, projectName: '@@@' },

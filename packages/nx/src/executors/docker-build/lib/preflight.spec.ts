@@ -186,8 +186,10 @@ describe('runPreflight', () => {
     };
   }
 
-  /** Answers each preflight command, with overrides keyed by its first two arguments. */
-  function answer(overrides: Record<string, Partial<CommandResult>> = {}) {
+  /** Stubs the result of each preflight command, with overrides keyed by its first two arguments. */
+  function stubCommands(
+    overrides: Record<string, Partial<CommandResult>> = {},
+  ) {
     const defaults: Record<string, Partial<CommandResult>> = {
       'version --format': { stdout: '27.5.1\n' },
       'info --format': { stdout: INFO_OVERLAY },
@@ -215,7 +217,7 @@ describe('runPreflight', () => {
     mkdirSync(join(workspaceRoot, 'apps/api'), { recursive: true });
     writeFileSync(join(workspaceRoot, 'apps/api/Dockerfile'), 'FROM scratch\n');
     run.mockReset();
-    answer();
+    stubCommands();
   });
 
   afterEach(() => {
@@ -255,7 +257,7 @@ describe('runPreflight', () => {
   });
 
   it('detects the containerd image store', async () => {
-    answer({ 'info --format': { stdout: INFO_CONTAINERD } });
+    stubCommands({ 'info --format': { stdout: INFO_CONTAINERD } });
 
     const facts = await runPreflight(options());
 
@@ -263,7 +265,7 @@ describe('runPreflight', () => {
   });
 
   it('reports a missing Docker CLI', async () => {
-    answer({ 'version --format': { exitCode: 1, notFound: true } });
+    stubCommands({ 'version --format': { exitCode: 1, notFound: true } });
 
     await expect(runPreflight(options())).rejects.toThrow(
       `The Docker CLI "docker" was not found on PATH, so no image can be built. Install the Docker CLI with the Buildx plugin (see ${ENGINE_HELP}).`,
@@ -271,14 +273,14 @@ describe('runPreflight', () => {
   });
 
   it('stops after a missing Docker CLI', async () => {
-    answer({ 'version --format': { exitCode: 1, notFound: true } });
+    stubCommands({ 'version --format': { exitCode: 1, notFound: true } });
 
     await expect(runPreflight(options())).rejects.toThrow();
     expect(run).toHaveBeenCalledTimes(1);
   });
 
   it('reports an unreachable daemon', async () => {
-    answer({
+    stubCommands({
       'info --format': {
         exitCode: 1,
         stderr:
@@ -291,8 +293,8 @@ describe('runPreflight', () => {
     );
   });
 
-  it('reports the daemon exit code without stderr', async () => {
-    answer({ 'info --format': { exitCode: 1, stderr: '' } });
+  it('reports daemon exit code without stderr', async () => {
+    stubCommands({ 'info --format': { exitCode: 1, stderr: '' } });
 
     await expect(runPreflight(options())).rejects.toThrow(
       'The Docker daemon is not reachable: docker info exited with code 1. Start the engine (for example "bash tools/engine.sh" in this repository, or Docker Desktop) and check DOCKER_HOST.',
@@ -300,7 +302,7 @@ describe('runPreflight', () => {
   });
 
   it('reports missing buildx', async () => {
-    answer({
+    stubCommands({
       'buildx version': {
         exitCode: 1,
         stderr: "docker: 'buildx' is not a docker command.",
@@ -313,7 +315,7 @@ describe('runPreflight', () => {
   });
 
   it('reports a failing builder inspect', async () => {
-    answer({
+    stubCommands({
       'buildx inspect': {
         exitCode: 1,
         stderr: 'ERROR: no builder "multiarch" found',
@@ -382,7 +384,7 @@ describe('runPreflight', () => {
     expect(run).not.toHaveBeenCalled();
   });
 
-  it('rejects registry cache export on the docker driver', async () => {
+  it('rejects registry cache on docker driver', async () => {
     const cacheTo = [
       'type=inline',
       'type=registry,ref=127.0.0.1:5000/api:cache',
@@ -393,7 +395,7 @@ describe('runPreflight', () => {
     );
   });
 
-  it('rejects an archive output on the docker driver', async () => {
+  it('rejects archive output on docker driver', async () => {
     const outputs = ['type=oci,dest=dist/api.oci.tar'];
 
     await expect(runPreflight(options({ outputs }))).rejects.toThrow(
@@ -401,14 +403,14 @@ describe('runPreflight', () => {
     );
   });
 
-  it('allows inline cache export on the docker driver', async () => {
+  it('allows inline cache on docker driver', async () => {
     const cacheTo = ['type=inline'];
 
     await expect(runPreflight(options({ cacheTo }))).resolves.toBeDefined();
   });
 
-  it('allows registry cache export with containerd', async () => {
-    answer({ 'info --format': { stdout: INFO_CONTAINERD } });
+  it('allows registry cache with containerd', async () => {
+    stubCommands({ 'info --format': { stdout: INFO_CONTAINERD } });
     const cacheTo = ['type=registry,ref=127.0.0.1:5000/api:cache'];
 
     await expect(runPreflight(options({ cacheTo }))).resolves.toBeDefined();
