@@ -1,5 +1,6 @@
 import { parse } from 'smol-toml';
 import { UserError } from './errors';
+import { MAX_GLIBC_MINOR } from './versions';
 import { evaluateMarker } from './pep508-marker';
 import type { MarkerEnvironment } from './pep508-marker';
 
@@ -17,14 +18,6 @@ export interface ChooseBuildVariantInput {
   /** Python version of the image, such as 3.13. */
   pythonVersion: string;
 }
-
-/**
- * Highest glibc minor version of the manylinux tags accepted for the cross
- * variant. The Dockerfile passes the same range (manylinux_2_5 to
- * manylinux_2_36) to pip, and Debian 12 and 13 base images ship glibc 2.36
- * and 2.41.
- */
-export const MAX_GLIBC_MINOR = 36;
 
 /** Wheel architecture of each buildx platform that has manylinux wheels. */
 export const MANYLINUX_ARCHES: Record<string, string> = {

@@ -1,0 +1,37 @@
+import type { Tree } from '@nx/devkit';
+import {
+  addProjectConfiguration,
+  generateFiles,
+  joinPathFragments,
+} from '@nx/devkit';
+import { join } from 'node:path';
+import { createPoetryTargets } from '../../shared/python-targets';
+import { templateVersions } from '../../shared/template-versions';
+import type { NormalizedPythonLibraryOptions } from './normalize-options';
+
+/** Registers the library in the workspace with its Poetry targets. */
+export function addProject(
+  tree: Tree,
+  options: NormalizedPythonLibraryOptions,
+): void {
+  addProjectConfiguration(tree, options.projectName, {
+    root: options.projectRoot,
+    sourceRoot: joinPathFragments(options.projectRoot, 'src'),
+    projectType: 'library',
+    tags: options.tags,
+    targets: createPoetryTargets(options.projectRoot),
+  });
+}
+
+/** Writes the Python package and its tests from the templates. */
+export function addFiles(
+  tree: Tree,
+  options: NormalizedPythonLibraryOptions,
+): void {
+  generateFiles(tree, join(__dirname, '..', 'files'), options.projectRoot, {
+    ...options,
+    ...templateVersions(options.pythonVersion),
+    tmpl: '',
+    dot: '.',
+  });
+}

@@ -1,0 +1,26 @@
+import type { GeneratorCallback, Tree } from '@nx/devkit';
+import { formatFiles, runTasksInSerial } from '@nx/devkit';
+import { initGenerator } from '../init/init';
+import { installDependencies } from '../shared/install-dependencies';
+import { addFiles, addProject } from './lib/add-project';
+import { normalizeOptions } from './lib/normalize-options';
+import type { PythonLibraryGeneratorSchema } from './schema';
+
+/** Scaffolds a Python library managed by Poetry, for services and libraries of the workspace. */
+export async function pythonLibraryGenerator(
+  tree: Tree,
+  schema: PythonLibraryGeneratorSchema,
+): Promise<GeneratorCallback> {
+  const options = normalizeOptions(tree, schema);
+  const initTask = await initGenerator(tree, { skipFormat: true });
+  addProject(tree, options);
+  addFiles(tree, options);
+  if (!options.skipFormat) {
+    await formatFiles(tree);
+  }
+  return runTasksInSerial(initTask, () =>
+    options.skipInstall ? undefined : installDependencies(tree.root, options),
+  );
+}
+
+export default pythonLibraryGenerator;

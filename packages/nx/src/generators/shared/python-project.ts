@@ -1,0 +1,134 @@
+import type { Tree } from '@nx/devkit';
+import { getProjects, joinPathFragments, normalizePath } from '@nx/devkit';
+import { posix } from 'node:path';
+import { toModuleName, validatePackageName } from '../../utils/python-names';
+import { PYTHON_VERSION } from '../../utils/versions';
+import type { WorkspaceLibrary } from '../../utils/workspace-libraries';
+import { resolveLibraries, splitList } from '../../utils/workspace-libraries';
+
+/** Options that the fastapi-service and python-library generators share. */
+export interface PythonProjectSchema {
+  name: string;
+  directory?: string;
+  pythonVersion?: string;
+  tags?: string;
+  dependencies?: string | string[];
+  skipInstall?: boolean;
+  skipFormat?: boolean;
+}
+
+/** A workspace library as a Poetry path dependency of the new project. */
+export interface PathDependency extends WorkspaceLibrary {
+  /** Folder of the library relative to the new project, for [tool.poetry.dependencies]. */
+  relativePath: string;
+}
+
+export interface NormalizedPythonProjectOptions {
+  projectName: string;
+  /** Poetry package name: the kebab-case name. */
+  packageName: string;
+  /** Python module name: the snake_case name. */
+  moduleName: string;
+  projectRoot: string;
+  /** Python version of the image and of Ruff's target, such as 3.13. */
+  pythonVersion: string;
+  tags: string[];
+  /** Libraries named in --dependencies. */
+  dependencies: PathDependency[];
+  /**
+   * Those libraries and the libraries they depend on. All of them are listed
+   * in pyproject.toml, because Poetry 2.2 does not follow the path
+   * dependencies of a path dependency: it looks the inner ones up by name on
+   * the package index and fails.
+   */
+  allLibraries: PathDependency[];
+  skipInstall: boolean;
+  skipFormat: boolean;
+}
+
+/** Python versions the generators accept; the schema enums list the same. */
+export const PYTHON_VERSIONS = ['3.11', '3.12', '3.13', '3.14'];
+export const DEFAULT_PYTHON_VERSION = PYTHON_VERSION;
+
+/**
+ * Normalizes the shared options and returns every problem found, so that the
+ * generator can report them together before writing anything.
+ */
+export function normalizePythonProject(
+  tree: Tree,
+  schema: PythonProjectSchema,
+  kind: { name: 'service' | 'library'; folder: string; example: string },
+): { options: NormalizedPythonProjectOptions; problems: string[] } {
+  const name = String(schema.name ?? '').trim();
+  const projectRoot = normalizePath(
+    schema.directory?.trim() || joinPathFragments(kind.folder, name),
+  ).replace(/\/+$/, '');
+  const pythonVersion = schema.pythonVersion ?? DEFAULT_PYTHON_VERSION;
+  const libraries = resolveLibraries(tree, splitList(schema.dependencies));
+  const problems = [
+    ...validatePackageName(name, kind.name, kind.example),
+    ...validateDirectory(
+      tree,
+      projectRoot,
+      joinPathFragments(kind.folder, kind.example),
+    ),
+    ...(PYTHON_VERSIONS.includes(pythonVersion)
+      ? []
+      : [
+          `Invalid Python version "${pythonVersion}": use one of ${PYTHON_VERSIONS.join(', ')}.`,
+        ]),
+    ...(getProjects(tree).has(name)
+      ? [`A project named "${name}" already exists. Choose another name.`]
+      : []),
+    ...libraries.problems,
+  ];
+  const options: NormalizedPythonProjectOptions = {
+    projectName: name,
+    packageName: name,
+    moduleName: toModuleName(name),
+    projectRoot,
+    pythonVersion,
+    tags: splitList(schema.tags),
+    dependencies: libraries.direct.map((library) =>
+      withRelativePath(library, projectRoot),
+    ),
+    allLibraries: libraries.all.map((library) =>
+      withRelativePath(library, projectRoot),
+    ),
+    skipInstall: schema.skipInstall ?? false,
+    skipFormat: schema.skipFormat ?? false,
+  };
+  return { options, problems };
+}
+
+function withRelativePath(
+  library: WorkspaceLibrary,
+  projectRoot: string,
+): PathDependency {
+  return {
+    ...library,
+    relativePath: posix.relative(projectRoot, library.root),
+  };
+}
+
+function validateDirectory(
+  tree: Tree,
+  projectRoot: string,
+  example: string,
+): string[] {
+  if (
+    projectRoot === '' ||
+    projectRoot.startsWith('/') ||
+    projectRoot.split('/').includes('..')
+  ) {
+    return [
+      `Invalid directory "${projectRoot}": it must be a relative path inside the workspace, for example "${example}".`,
+    ];
+  }
+  if (tree.exists(projectRoot)) {
+    return [
+      `The directory "${projectRoot}" already exists, and its files are never overwritten. Pass --directory with a new folder or remove the existing one.`,
+    ];
+  }
+  return [];
+}

@@ -1,0 +1,117 @@
+import type { Tree } from '@nx/devkit';
+import { getProjects, joinPathFragments, normalizePath } from '@nx/devkit';
+import { posix } from 'node:path';
+import { parse } from 'smol-toml';
+
+/** A workspace Python library that a project depends on. */
+export interface WorkspaceLibrary {
+  /** Nx project name, which also names its Docker build context. */
+  projectName: string;
+  /** Distribution name from [project].name of its pyproject.toml. */
+  packageName: string;
+  /** Folder relative to the workspace root. */
+  root: string;
+}
+
+export interface ResolvedLibraries {
+  /** The requested libraries, in the requested order. */
+  direct: WorkspaceLibrary[];
+  /** The requested libraries and every library they depend on through Poetry path dependencies. */
+  all: WorkspaceLibrary[];
+  problems: string[];
+}
+
+interface PyprojectFields {
+  project?: { name?: unknown };
+  tool?: { poetry?: { dependencies?: Record<string, unknown> } };
+}
+
+/** Splits a comma-separated option (or a list) into trimmed, unique, non-empty names. */
+export function splitList(value: string | string[] | undefined): string[] {
+  const items = Array.isArray(value) ? value : (value ?? '').split(',');
+  return [
+    ...new Set(items.map((item) => item.trim()).filter((item) => item !== '')),
+  ];
+}
+
+/**
+ * Finds the named Nx projects that are Python libraries (a pyproject.toml at
+ * their root) and follows their path dependencies to the libraries they need.
+ */
+export function resolveLibraries(
+  tree: Tree,
+  names: string[],
+): ResolvedLibraries {
+  const projects = getProjects(tree);
+  const libraries = [...projects]
+    .filter(([, project]) =>
+      tree.exists(joinPathFragments(project.root, 'pyproject.toml')),
+    )
+    .map(([projectName, project]) => ({
+      projectName,
+      root: normalizePath(project.root),
+    }));
+  const available = libraries.map((library) => library.projectName).sort();
+  const problems: string[] = [];
+  const direct: WorkspaceLibrary[] = [];
+  for (const name of names) {
+    const library = libraries.find(
+      (candidate) => candidate.projectName === name,
+    );
+    if (!library) {
+      problems.push(
+        `Unknown library "${name}": no project of that name has a pyproject.toml. Create it with "nx g @mab/nx:python-library ${name}" or pass one of: ${available.join(', ') || 'none exist yet'}.`,
+      );
+      continue;
+    }
+    direct.push(readLibrary(tree, library));
+  }
+  const all = [...direct];
+  for (let index = 0; index < all.length; index++) {
+    for (const root of readPathDependencies(tree, all[index].root)) {
+      const library = libraries.find((candidate) => candidate.root === root);
+      if (
+        library &&
+        !all.some((known) => known.projectName === library.projectName)
+      ) {
+        all.push(readLibrary(tree, library));
+      }
+    }
+  }
+  return { direct, all, problems };
+}
+
+function readPyproject(tree: Tree, root: string): PyprojectFields {
+  try {
+    return parse(
+      tree.read(joinPathFragments(root, 'pyproject.toml'), 'utf-8') ?? '',
+    ) as PyprojectFields;
+  } catch {
+    // A malformed pyproject.toml contributes no name and no edges, and Poetry reports it when locking.
+    return {};
+  }
+}
+
+function readLibrary(
+  tree: Tree,
+  library: { projectName: string; root: string },
+): WorkspaceLibrary {
+  const name = readPyproject(tree, library.root).project?.name;
+  return {
+    ...library,
+    packageName: typeof name === 'string' ? name : library.projectName,
+  };
+}
+
+function readPathDependencies(tree: Tree, root: string): string[] {
+  const dependencies =
+    readPyproject(tree, root).tool?.poetry?.dependencies ?? {};
+  return Object.values(dependencies)
+    .map((spec) =>
+      spec && typeof spec === 'object' && 'path' in spec
+        ? String(spec.path)
+        : undefined,
+    )
+    .filter((path): path is string => path !== undefined)
+    .map((path) => posix.normalize(posix.join(root, path)).replace(/\/+$/, ''));
+}
