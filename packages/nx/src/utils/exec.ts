@@ -38,9 +38,7 @@ export async function runCommand(
   // execa is ESM-only. Loading it on first use keeps this module loadable from
   // CommonJS test runners that mock it, while Node 20.19+ require()s it.
   const { execa } = require('execa') as typeof Execa;
-  const output = options.stream
-    ? (['pipe', 'inherit'] as const)
-    : ('pipe' as const);
+  const output = options.stream ? (['pipe', 'inherit'] as const) : ('pipe' as const);
   if (options.verbose) {
     logger.info(`$ ${formatCommand(file, args)}`);
   }
