@@ -1,0 +1,203 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeWithEngine, waitForHttp } from './helpers/engine';
+import { findFreePort } from './helpers/registry';
+import { run, tryRun } from './helpers/run';
+import type { TestWorkspace } from './helpers/workspace';
+import { createTestWorkspace, uniq } from './helpers/workspace';
+
+const NX_VERSION = '23.2.1';
+const PLATFORMS = ['amd64', 'arm64'] as const;
+// Under QEMU, FastAPI on arm64 needs up to 60 s before its first answer.
+const HEALTH_TIMEOUT_MS = 120_000;
+
+describeWithEngine()(
+  'python-library used by a fastapi-service, cross-built for amd64 and arm64',
+  () => {
+    const library = uniq('shared');
+    const service = uniq('orders');
+    const tag = 'e2e';
+    const containers: string[] = [];
+    let workspace: TestWorkspace;
+
+    beforeAll(() => {
+      workspace = createTestWorkspace(NX_VERSION);
+    });
+
+    afterAll(() => {
+      const cwd = process.cwd();
+      for (const container of containers) {
+        tryRun('docker', ['rm', '--force', container], { cwd });
+      }
+      for (const platform of PLATFORMS) {
+        tryRun(
+          'docker',
+          ['image', 'rm', '--force', `${service}:${tag}-${platform}`],
+          { cwd },
+        );
+      }
+      workspace?.remove();
+    });
+
+    it('writes nothing with --dry-run', () => {
+      const output = workspace.nx([
+        'g',
+        '@mab/nx:python-library',
+        library,
+        '--dry-run',
+        '--no-interactive',
+      ]);
+      expect(output).toContain(`CREATE libs/${library}/pyproject.toml`);
+      expect(existsSync(join(workspace.root, 'libs', library))).toBe(false);
+    });
+
+    it('generates the library and locks it with Poetry', () => {
+      workspace.nx([
+        'g',
+        '@mab/nx:python-library',
+        library,
+        '--no-interactive',
+      ]);
+      const root = join(workspace.root, 'libs', library);
+      expect(existsSync(join(root, 'poetry.lock'))).toBe(true);
+      expect(existsSync(join(root, '.venv'))).toBe(true);
+    });
+
+    it('generates a service that depends on the library', () => {
+      workspace.nx([
+        'g',
+        '@mab/nx:fastapi-service',
+        service,
+        `--dependencies=${library}`,
+        '--no-interactive',
+      ]);
+      const root = join(workspace.root, 'apps', service);
+      const lock = readFileSync(join(root, 'poetry.lock'), 'utf8');
+      expect(lock).toContain(`name = "${library}"`);
+      expect(lock).toContain('name = "fastapi"');
+      const project = JSON.parse(
+        readFileSync(join(root, 'project.json'), 'utf8'),
+      );
+      expect(project.targets['docker-build'].options.buildContexts).toEqual({
+        [library]: `libs/${library}`,
+      });
+    });
+
+    it('rejects a second run and keeps the files', () => {
+      const pyproject = readFileSync(
+        join(workspace.root, 'apps', service, 'pyproject.toml'),
+        'utf8',
+      );
+      const result = tryRun(
+        join(workspace.root, 'node_modules/.bin/nx'),
+        ['g', '@mab/nx:fastapi-service', service, '--no-interactive'],
+        { cwd: workspace.root, env: workspace.env },
+      );
+      expect(result.status).not.toBe(0);
+      expect(result.output).toContain(
+        `The directory "apps/${service}" already exists`,
+      );
+      expect(
+        readFileSync(
+          join(workspace.root, 'apps', service, 'pyproject.toml'),
+          'utf8',
+        ),
+      ).toBe(pyproject);
+    });
+
+    it('passes pytest and ruff through Nx', () => {
+      const output = workspace.nx([
+        'run-many',
+        '-t',
+        'test',
+        'lint',
+        '-p',
+        library,
+        service,
+        '--skip-nx-cache',
+      ]);
+      expect(output).toMatch(/1 passed/);
+      expect(output).toMatch(/4 passed/);
+      expect(output).toContain('All checks passed!');
+    });
+
+    it('builds the cross variant for amd64 and arm64', () => {
+      const output = workspace.nx([
+        'run',
+        `${service}:docker-build`,
+        '--platforms=amd64,arm64',
+        '--network=host',
+        `--tags=${tag}`,
+      ]);
+      expect(output).toMatch(/cross/);
+      for (const platform of PLATFORMS) {
+        const architecture = run(
+          'docker',
+          [
+            'image',
+            'inspect',
+            '--format',
+            '{{.Os}}/{{.Architecture}}',
+            `${service}:${tag}-${platform}`,
+          ],
+          { cwd: workspace.root },
+        ).trim();
+        expect(architecture).toBe(`linux/${platform}`);
+      }
+    });
+
+    it.each(PLATFORMS)(
+      'serves /healthz from the %s image as a non-root user',
+      async (platform) => {
+        const port = await findFreePort();
+        const container = `${service}-${platform}`;
+        containers.push(container);
+        run(
+          'docker',
+          [
+            'run',
+            '--detach',
+            '--rm',
+            '--name',
+            container,
+            '--network',
+            'host',
+            '--platform',
+            `linux/${platform}`,
+            '--env',
+            'UVICORN_HOST=127.0.0.1',
+            '--env',
+            `UVICORN_PORT=${port}`,
+            `${service}:${tag}-${platform}`,
+          ],
+          { cwd: workspace.root },
+        );
+        const answer = await waitForHttp(
+          `http://127.0.0.1:${port}/healthz`,
+          HEALTH_TIMEOUT_MS,
+        );
+        expect(answer.body).toBe('{"status":"ok"}');
+        const user = run('docker', ['exec', container, 'id', '-u'], {
+          cwd: workspace.root,
+        }).trim();
+        expect(user).toBe('10001');
+        const imported = run(
+          'docker',
+          [
+            'exec',
+            container,
+            'python',
+            '-c',
+            `import ${library.replace(/-/g, '_')} as lib, platform; print(platform.machine(), lib.__file__)`,
+          ],
+          { cwd: workspace.root },
+        ).trim();
+        expect(imported).toMatch(
+          new RegExp(
+            `^${platform === 'amd64' ? 'x86_64' : 'aarch64'} /opt/venv/lib/python3\\.13/site-packages/`,
+          ),
+        );
+      },
+    );
+  },
+);
