@@ -194,7 +194,7 @@ describeWithEngine()('docker-build executor on the real engine', () => {
       DOCKER_HOST: `unix://${join(tmpdir(), 'mab-no-engine.sock')}`,
     });
     expect(result.status).not.toBe(0);
-    expect(result.output).toContain('The Docker daemon is not reachable: ');
+    expect(result.output).toContain('The Docker daemon is not reachable (');
     expect(result.output).toContain(
       'Start the engine (for example "bash tools/engine.sh" in this repository, or Docker Desktop) and check DOCKER_HOST.',
     );

@@ -22,6 +22,8 @@ export interface RunCommandOptions {
   verbose?: boolean;
   /** Aborting it stops the child, as Ctrl-C would. */
   cancelSignal?: AbortSignal;
+  /** Arguments to print and report in place of the real ones, with secrets masked. */
+  display?: readonly string[];
   /** Text written to the child's standard input. */
   input?: string;
 }
@@ -38,9 +40,12 @@ export async function runCommand(
   // execa is ESM-only. Loading it on first use keeps this module loadable from
   // CommonJS test runners that mock it, while Node 20.19+ require()s it.
   const { execa } = require('execa') as typeof Execa;
-  const output = options.stream ? (['pipe', 'inherit'] as const) : ('pipe' as const);
+  const output = options.stream
+    ? (['pipe', 'inherit'] as const)
+    : ('pipe' as const);
+  const shown = formatCommand(file, options.display ?? args);
   if (options.verbose) {
-    logger.info(`$ ${formatCommand(file, args)}`);
+    logger.info(`$ ${shown}`);
   }
   const result = await execa(file, args, {
     cwd: options.cwd,
@@ -56,7 +61,7 @@ export async function runCommand(
     stripFinalNewline: true,
   });
   return {
-    command: formatCommand(file, args),
+    command: shown,
     exitCode: typeof result.exitCode === 'number' ? result.exitCode : 1,
     stdout: String(result.stdout ?? ''),
     stderr: String(result.stderr ?? ''),

@@ -218,6 +218,7 @@ describe('dockerBuildExecutor', () => {
       stream: true,
       verbose: false,
       cancelSignal: expect.any(AbortSignal),
+      display: run.mock.calls[4][1],
     });
   });
 
@@ -320,7 +321,7 @@ describe('dockerBuildExecutor', () => {
 
       expect(error).toHaveBeenCalledWith(
         [
-          `The build of "api" for linux/arm64 failed with exit code 1: ${SOLVE_ERROR}`,
+          `The build of "api" for "linux/arm64" failed with exit code 1: ${SOLVE_ERROR}`,
           `Command: docker ${buildArgv('linux/arm64', ['api:latest-arm64']).join(' ')}`,
           'Platforms already built: linux/amd64.',
         ].join('\n'),
@@ -375,7 +376,7 @@ describe('dockerBuildExecutor', () => {
 
     expect(error).toHaveBeenCalledWith(
       [
-        'The build of "api" for linux/amd64 was interrupted: buildx printed no error',
+        'The build of "api" for "linux/amd64" was interrupted: buildx printed no error',
         `Command: docker ${buildArgv('linux/amd64', ['api:latest']).join(' ')}`,
         'Platforms already built: none.',
       ].join('\n'),
@@ -395,7 +396,7 @@ describe('dockerBuildExecutor', () => {
     await execute({ platforms: 'linux/amd64', builder: 'multiarch' });
 
     expect(error).toHaveBeenCalledWith(
-      'The buildx builder "multiarch" cannot be used: ERROR: no builder "multiarch" found. List the builders with "docker buildx ls" and pass one with --builder.',
+      'The buildx builder "multiarch" cannot be used (ERROR: no builder "multiarch" found). List the builders with "docker buildx ls" and pass one with --builder.',
     );
     expect(run).toHaveBeenCalledTimes(PREFLIGHT_CALLS.length);
   });
@@ -592,7 +593,11 @@ describe('dockerBuildExecutor', () => {
           `${image}@${DIGEST_AMD64}`,
           `${image}@${DIGEST_ARM64}`,
         ],
-        { stream: true, verbose: false },
+        {
+          stream: true,
+          verbose: false,
+          display: expect.arrayContaining(['imagetools']),
+        },
       );
     });
 
@@ -663,6 +668,7 @@ describe('dockerBuildExecutor', () => {
           stream: true,
           verbose: false,
           cancelSignal: expect.any(AbortSignal),
+          display: expect.arrayContaining(['--load']),
         },
       );
     });

@@ -9,6 +9,7 @@ import {
   imagetoolsCreateArgs,
   multiPlatformLoadArgs,
   planBuilds,
+  redactArgs,
 } from './lib/build-args';
 import { collectOciLabels } from './lib/labels';
 import { chooseVariant } from './lib/variant';
@@ -45,7 +46,7 @@ export async function dockerBuildExecutor(
     if (options.dryRun) {
       builds.forEach((build) =>
         logger.info(
-          `[${build.platform}] ${formatCommand('docker', build.args)}`,
+          `[${build.platform}] ${formatCommand('docker', redactArgs(build.args))}`,
         ),
       );
       return { success: true };
@@ -137,6 +138,7 @@ async function runBuilds(
       cwd: options.workspaceRoot,
       stream: true,
       verbose: run.verbose,
+      display: redactArgs(build.args),
       cancelSignal: run.signal,
     });
     if (result.exitCode !== 0 || result.interrupted) {
@@ -164,8 +166,8 @@ function describeFailure(
   const succeeded =
     done.length > 0 ? done.map((entry) => entry.platform).join(', ') : 'none';
   return [
-    `The build of "${options.image}" for ${build.platform} ${cause}: ${lastLine(result.stderr) || 'buildx printed no error'}`,
-    `Command: ${formatCommand('docker', build.args)}`,
+    `The build of "${options.image}" for "${build.platform}" ${cause}: ${lastLine(result.stderr) || 'buildx printed no error'}`,
+    `Command: ${formatCommand('docker', redactArgs(build.args))}`,
     `Platforms already built: ${succeeded}.`,
   ].join('\n');
 }
@@ -184,10 +186,14 @@ async function joinPushedPlatforms(
     );
   }
   const args = imagetoolsCreateArgs(options, digests);
-  const joined = await runCommand('docker', args, { stream: true, verbose });
+  const joined = await runCommand('docker', args, {
+    stream: true,
+    verbose,
+    display: redactArgs(args),
+  });
   if (joined.exitCode !== 0) {
     throw new UserError(
-      `Joining the platforms of "${options.image}" into one image failed: ${lastLine(joined.stderr)}. Command: ${formatCommand('docker', args)}`,
+      `Joining the platforms of "${options.image}" into one image failed: ${lastLine(joined.stderr)}. Command: ${formatCommand('docker', redactArgs(args))}`,
     );
   }
   for (const result of results) {
@@ -214,10 +220,11 @@ async function loadUnderCommonTags(
     stream: true,
     verbose: run.verbose,
     cancelSignal: run.signal,
+    display: redactArgs(args),
   });
   if (loaded.exitCode !== 0 || loaded.interrupted) {
     throw new UserError(
-      `Loading the platforms of "${options.image}" under one tag failed: ${lastLine(loaded.stderr)}. The per-platform tags ${results.flatMap((result) => result.references).join(', ')} were loaded. Command: ${formatCommand('docker', args)}`,
+      `Loading the platforms of "${options.image}" under one tag failed: ${lastLine(loaded.stderr)}. The per-platform tags ${results.flatMap((result) => result.references).join(', ')} were loaded. Command: ${formatCommand('docker', redactArgs(args))}`,
     );
   }
 }

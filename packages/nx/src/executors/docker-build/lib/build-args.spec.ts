@@ -1,5 +1,6 @@
 import {
   buildArgs,
+  redactArgs,
   imagetoolsCreateArgs,
   multiPlatformLoadArgs,
   outputForPlatform,
@@ -513,5 +514,50 @@ describe('imagetoolsCreateArgs', () => {
       'api@sha256:aaa',
       'api@sha256:bbb',
     ]);
+  });
+});
+
+describe('redactArgs', () => {
+  it('masks build arguments named like credentials', () => {
+    expect(
+      redactArgs([
+        'buildx',
+        '--build-arg',
+        'PYPI_TOKEN=abc123',
+        '--build-arg',
+        'GITHUB_PASSWORD=hunter2',
+        '--build-arg',
+        'PYTHON_IMAGE=python:3.13-slim',
+      ]),
+    ).toEqual([
+      'buildx',
+      '--build-arg',
+      'PYPI_TOKEN=***',
+      '--build-arg',
+      'GITHUB_PASSWORD=***',
+      '--build-arg',
+      'PYTHON_IMAGE=python:3.13-slim',
+    ]);
+  });
+
+  it('masks credentials inside URLs', () => {
+    expect(
+      redactArgs([
+        '--build-arg',
+        'PIP_INDEX_URL=https://deploy:s3cret@pypi.example/simple',
+      ]),
+    ).toEqual([
+      '--build-arg',
+      'PIP_INDEX_URL=https://***:***@pypi.example/simple',
+    ]);
+  });
+
+  it('keeps URLs without credentials', () => {
+    expect(
+      redactArgs([
+        '--cache-from',
+        'type=registry,ref=https://example.com/cache',
+      ]),
+    ).toEqual(['--cache-from', 'type=registry,ref=https://example.com/cache']);
   });
 });

@@ -191,3 +191,26 @@ export function outputForPlatform(
     })
     .join(',');
 }
+
+const SECRET_NAME =
+  /TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE|API_?KEY|ACCESS_?KEY|CREDENTIAL|AUTH/i;
+
+/**
+ * Returns a copy of buildx arguments that is safe to print: build arguments
+ * whose name looks like a credential lose their value, and credentials
+ * inside URLs (https://user:token@host) are masked everywhere.
+ */
+export function redactArgs(args: readonly string[]): string[] {
+  return args.map((arg, index) => {
+    const masked = arg.replace(
+      /(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s:]+:[^/@\s]+@/gi,
+      '$1***:***@',
+    );
+    if (args[index - 1] === '--build-arg') {
+      const equals = masked.indexOf('=');
+      const name = equals === -1 ? masked : masked.slice(0, equals);
+      return SECRET_NAME.test(name) && equals !== -1 ? `${name}=***` : masked;
+    }
+    return masked;
+  });
+}

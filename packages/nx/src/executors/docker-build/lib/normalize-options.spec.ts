@@ -223,11 +223,9 @@ describe('normalizeOptions', () => {
     );
   });
 
-  // NOTE: zod 4 reports a record key that fails its schema as "Invalid key in
-  // record" and drops the key schema's own message, here and for buildContexts.
   it('rejects an invalid build-arg name', () => {
     expect(() => normalize({ buildArgs: { 'PIP-INDEX': 'x' } })).toThrow(
-      'Invalid docker-build options for project "api":\n✖ Invalid key in record\n  → at buildArgs["PIP-INDEX"]',
+      'Invalid docker-build options for project "api":\n✖ must be a build argument name such as PYTHON_IMAGE\n  → at buildArgs["PIP-INDEX"]',
     );
   });
 
@@ -235,7 +233,7 @@ describe('normalizeOptions', () => {
     expect(() =>
       normalize({ buildContexts: { Shared: 'libs/shared' } }),
     ).toThrow(
-      'Invalid docker-build options for project "api":\n✖ Invalid key in record\n  → at buildContexts.Shared',
+      'Invalid docker-build options for project "api":\n✖ must be a lowercase context name such as shared\n  → at buildContexts.Shared',
     );
   });
 

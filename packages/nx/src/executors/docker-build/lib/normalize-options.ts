@@ -67,6 +67,11 @@ const SECRET_ID = z
   .regex(/^[A-Za-z0-9_.-]+$/, 'must be a secret id such as pypi_token');
 const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+// zod reports a record key that fails its schema as "Invalid key in record"
+// unless the record itself supplies the message.
+const keyError = (message: string) => (issue: { code?: string }) =>
+  issue.code === 'invalid_key' ? message : undefined;
+
 const DockerBuildOptions = z.strictObject({
   platforms: z
     .union([z.string(), z.array(z.string())])
@@ -100,6 +105,7 @@ const DockerBuildOptions = z.strictObject({
           'must be a lowercase context name such as shared',
         ),
       z.string().min(1),
+      { error: keyError('must be a lowercase context name such as shared') },
     )
     .default({}),
   target: z.string().min(1).optional(),
@@ -117,6 +123,7 @@ const DockerBuildOptions = z.strictObject({
           'must be a build argument name such as PYTHON_IMAGE',
         ),
       z.string(),
+      { error: keyError('must be a build argument name such as PYTHON_IMAGE') },
     )
     .default({}),
   labels: z.record(z.string().min(1), z.string()).default({}),

@@ -113,7 +113,13 @@ describe('normalizePlatforms', () => {
 
   it('reports every unknown name together', () => {
     expect(() => normalizePlatforms(['sparc', 'amd64', 'mips'])).toThrow(
-      `Unknown platform "sparc", "mips". Use one of: ${ACCEPTED_NAMES}.`,
+      `Unknown platforms "sparc", "mips". Use one of: ${ACCEPTED_NAMES}.`,
+    );
+  });
+
+  it('names a repeated unknown name once', () => {
+    expect(() => normalizePlatforms('sparc,sparc')).toThrow(
+      `Unknown platform "sparc". Use one of: ${ACCEPTED_NAMES}.`,
     );
   });
 

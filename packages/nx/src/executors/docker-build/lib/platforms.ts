@@ -86,9 +86,10 @@ export function normalizePlatforms(
     (name) => resolvePlatform(name, arch) === undefined,
   );
   if (unknown.length > 0) {
-    const quoted = unknown.map((name) => `"${name}"`).join(', ');
+    const distinct = [...new Set(unknown)];
+    const quoted = distinct.map((name) => `"${name}"`).join(', ');
     throw new UserError(
-      `Unknown platform ${quoted}. Use one of: ${acceptedPlatformNames().join(', ')}.`,
+      `Unknown ${distinct.length === 1 ? 'platform' : 'platforms'} ${quoted}. Use one of: ${acceptedPlatformNames().join(', ')}.`,
     );
   }
   return [

@@ -289,7 +289,7 @@ describe('runPreflight', () => {
     });
 
     await expect(runPreflight(options())).rejects.toThrow(
-      'The Docker daemon is not reachable: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?. Start the engine (for example "bash tools/engine.sh" in this repository, or Docker Desktop) and check DOCKER_HOST.',
+      'The Docker daemon is not reachable (Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?). Start the engine (for example "bash tools/engine.sh" in this repository, or Docker Desktop) and check DOCKER_HOST.',
     );
   });
 
@@ -297,7 +297,7 @@ describe('runPreflight', () => {
     stubCommands({ 'info --format': { exitCode: 1, stderr: '' } });
 
     await expect(runPreflight(options())).rejects.toThrow(
-      'The Docker daemon is not reachable: docker info exited with code 1. Start the engine (for example "bash tools/engine.sh" in this repository, or Docker Desktop) and check DOCKER_HOST.',
+      'The Docker daemon is not reachable (docker info exited with code 1). Start the engine (for example "bash tools/engine.sh" in this repository, or Docker Desktop) and check DOCKER_HOST.',
     );
   });
 
@@ -325,7 +325,7 @@ describe('runPreflight', () => {
     await expect(
       runPreflight(options({ builder: 'multiarch' })),
     ).rejects.toThrow(
-      'The buildx builder "multiarch" cannot be used: ERROR: no builder "multiarch" found. List the builders with "docker buildx ls" and pass one with --builder.',
+      'The buildx builder "multiarch" cannot be used (ERROR: no builder "multiarch" found). List the builders with "docker buildx ls" and pass one with --builder.',
     );
   });
 

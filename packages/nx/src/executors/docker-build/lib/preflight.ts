@@ -34,7 +34,7 @@ export async function runPreflight(
   const info = await runCommand('docker', ['info', '--format', '{{json .}}']);
   if (info.exitCode !== 0) {
     throw new UserError(
-      `The Docker daemon is not reachable: ${lastLine(info.stderr) || `docker info exited with code ${info.exitCode}`}. Start the engine (for example "bash tools/engine.sh" in this repository, or Docker Desktop) and check DOCKER_HOST.`,
+      `The Docker daemon is not reachable (${lastLine(info.stderr) || `docker info exited with code ${info.exitCode}`}). Start the engine (for example "bash tools/engine.sh" in this repository, or Docker Desktop) and check DOCKER_HOST.`,
     );
   }
   const buildx = await runCommand('docker', ['buildx', 'version']);
@@ -51,7 +51,7 @@ export async function runPreflight(
   const inspect = await runCommand('docker', inspectArgs);
   if (inspect.exitCode !== 0) {
     throw new UserError(
-      `The buildx builder "${options.builder ?? 'default'}" cannot be used: ${lastLine(inspect.stderr)}. List the builders with "docker buildx ls" and pass one with --builder.`,
+      `${options.builder ? `The buildx builder "${options.builder}"` : 'The current buildx builder'} cannot be used (${lastLine(inspect.stderr)}). List the builders with "docker buildx ls" and pass one with --builder.`,
     );
   }
   const builder = parseBuilderInspect(inspect.stdout);
@@ -98,7 +98,10 @@ export function checkSecrets(
 ): void {
   for (const secret of options.secrets) {
     const fields = Object.fromEntries(
-      secret.split(',').map((field) => field.split('=', 2) as [string, string]),
+      secret.split(',').map((field) => {
+        const equals = field.indexOf('=');
+        return [field.slice(0, equals), field.slice(equals + 1)];
+      }),
     );
     if (fields.env !== undefined && env[fields.env] === undefined) {
       throw new UserError(
