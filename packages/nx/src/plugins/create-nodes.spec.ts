@@ -1,0 +1,397 @@
+import type { CreateNodesContext } from '@nx/devkit';
+import { AggregateCreateNodesError } from '@nx/devkit';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createNodes, PYPROJECT_GLOB } from './create-nodes';
+
+const SERVICE_PYPROJECT = `
+[project]
+name = "Orders_API"
+dependencies = ["fastapi (>=0.121.0,<1.0.0)", "shared"]
+
+[tool.poetry]
+packages = [{ include = "orders_api", from = "src" }]
+
+[tool.poetry.dependencies]
+shared = { path = "../../libs/shared", develop = true }
+`;
+
+const LIBRARY_PYPROJECT = `
+[tool.poetry]
+name = "shared"
+`;
+
+describe('createNodes', () => {
+  const [glob, createNodesFunction] = createNodes;
+  let workspaceRoot: string;
+  let context: CreateNodesContext;
+
+  function writeFiles(files: Record<string, string>): string[] {
+    for (const [file, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(workspaceRoot, file)), { recursive: true });
+      writeFileSync(join(workspaceRoot, file), content);
+    }
+    return Object.keys(files).filter((file) => file.endsWith('pyproject.toml'));
+  }
+
+  beforeEach(() => {
+    workspaceRoot = mkdtempSync(join(tmpdir(), 'mab-nx-nodes-'));
+    context = { workspaceRoot, nxJsonConfiguration: {} };
+  });
+
+  afterEach(() => {
+    rmSync(workspaceRoot, { recursive: true, force: true });
+  });
+
+  it('matches every pyproject.toml', () => {
+    expect(glob).toBe('**/pyproject.toml');
+    expect(PYPROJECT_GLOB).toBe(glob);
+  });
+
+  it('infers service targets with docker-build', async () => {
+    const files = writeFiles({
+      'apps/orders/pyproject.toml': SERVICE_PYPROJECT,
+      'apps/orders/Dockerfile': 'FROM python:3.13-slim\n',
+    });
+
+    const results = await createNodesFunction(files, undefined, context);
+
+    expect(results).toHaveLength(1);
+    const [file, result] = results[0];
+    expect(file).toBe('apps/orders/pyproject.toml');
+    expect(Object.keys(result.projects ?? {})).toEqual(['apps/orders']);
+    const project = result.projects?.['apps/orders'];
+    expect(project?.name).toBe('orders-api');
+    expect(Object.keys(project?.targets ?? {})).toEqual([
+      'lock',
+      'install',
+      'test',
+      'lint',
+      'format',
+      'serve',
+      'docker-build',
+    ]);
+    expect(project?.targets?.['serve']).toEqual({
+      executor: 'nx:run-commands',
+      options: {
+        command:
+          'poetry run uvicorn orders_api.main:app --reload --host 127.0.0.1',
+        cwd: 'apps/orders',
+      },
+      continuous: true,
+      metadata: {
+        description:
+          'Serves the FastAPI app with uvicorn and reloads it when the code changes.',
+        technologies: ['python', 'poetry'],
+        help: {
+          command: 'poetry run uvicorn --help',
+          example: { args: ['--port', '8080'] },
+        },
+      },
+    });
+    expect(project?.targets?.['test']).toEqual({
+      executor: 'nx:run-commands',
+      options: { command: 'poetry run pytest', cwd: 'apps/orders' },
+      cache: true,
+      inputs: [
+        '{projectRoot}/src/**/*',
+        '{projectRoot}/tests/**/*',
+        '{projectRoot}/pyproject.toml',
+        '{projectRoot}/poetry.lock',
+        '^{projectRoot}/src/**/*',
+        '^{projectRoot}/pyproject.toml',
+      ],
+      metadata: {
+        description: 'Runs the tests with pytest.',
+        technologies: ['python', 'poetry'],
+        help: {
+          command: 'poetry run pytest --help',
+          example: { args: ['-k', 'health'] },
+        },
+      },
+    });
+    expect(project?.targets?.['lint']).toEqual({
+      executor: 'nx:run-commands',
+      options: {
+        commands: [
+          'poetry run ruff check .',
+          'poetry run ruff format --check .',
+        ],
+        parallel: false,
+        cwd: 'apps/orders',
+      },
+      cache: true,
+      inputs: [
+        '{projectRoot}/src/**/*',
+        '{projectRoot}/tests/**/*',
+        '{projectRoot}/pyproject.toml',
+        '{projectRoot}/poetry.lock',
+      ],
+      metadata: {
+        description:
+          'Checks the code with Ruff, and checks that it is formatted.',
+        technologies: ['python', 'poetry'],
+        help: {
+          command: 'poetry run ruff check --help',
+          example: { args: ['--statistics'] },
+        },
+      },
+    });
+    expect(project?.targets?.['docker-build']).toEqual({
+      executor: '@mab/nx:docker-build',
+      options: {
+        image: 'orders-api',
+        file: 'apps/orders/Dockerfile',
+        context: 'apps/orders',
+      },
+      cache: true,
+      inputs: [
+        '{projectRoot}/src/**/*',
+        '{projectRoot}/pyproject.toml',
+        '{projectRoot}/poetry.lock',
+        '{projectRoot}/Dockerfile',
+        '{projectRoot}/.dockerignore',
+        '^{projectRoot}/src/**/*',
+        '^{projectRoot}/pyproject.toml',
+      ],
+      metadata: {
+        description:
+          'Builds the image from the Dockerfile with Docker Buildx, once per platform.',
+        technologies: ['docker', 'python', 'poetry'],
+        help: {
+          command: 'docker buildx build --help',
+          example: { options: { platforms: 'linux/amd64,linux/arm64' } },
+        },
+      },
+    });
+  });
+
+  it('infers the Poetry targets of a library', async () => {
+    const files = writeFiles({
+      'libs/shared/pyproject.toml': LIBRARY_PYPROJECT,
+    });
+
+    const [[, result]] = await createNodesFunction(files, undefined, context);
+
+    expect(result.projects?.['libs/shared']?.targets).toMatchInlineSnapshot(`
+     {
+       "format": {
+         "executor": "nx:run-commands",
+         "metadata": {
+           "description": "Fixes what Ruff can fix and formats the code.",
+           "help": {
+             "command": "poetry run ruff format --help",
+             "example": {
+               "args": [
+                 "--diff",
+               ],
+             },
+           },
+           "technologies": [
+             "python",
+             "poetry",
+           ],
+         },
+         "options": {
+           "command": "poetry run ruff check --fix . && poetry run ruff format .",
+           "cwd": "libs/shared",
+         },
+       },
+       "install": {
+         "executor": "nx:run-commands",
+         "metadata": {
+           "description": "Installs the locked dependencies into the project virtual environment and removes others.",
+           "help": {
+             "command": "poetry sync --help",
+             "example": {
+               "args": [
+                 "--with",
+                 "dev",
+               ],
+             },
+           },
+           "technologies": [
+             "python",
+             "poetry",
+           ],
+         },
+         "options": {
+           "command": "poetry sync",
+           "cwd": "libs/shared",
+         },
+       },
+       "lint": {
+         "cache": true,
+         "executor": "nx:run-commands",
+         "inputs": [
+           "{projectRoot}/src/**/*",
+           "{projectRoot}/tests/**/*",
+           "{projectRoot}/pyproject.toml",
+           "{projectRoot}/poetry.lock",
+         ],
+         "metadata": {
+           "description": "Checks the code with Ruff, and checks that it is formatted.",
+           "help": {
+             "command": "poetry run ruff check --help",
+             "example": {
+               "args": [
+                 "--statistics",
+               ],
+             },
+           },
+           "technologies": [
+             "python",
+             "poetry",
+           ],
+         },
+         "options": {
+           "commands": [
+             "poetry run ruff check .",
+             "poetry run ruff format --check .",
+           ],
+           "cwd": "libs/shared",
+           "parallel": false,
+         },
+       },
+       "lock": {
+         "executor": "nx:run-commands",
+         "inputs": [
+           "{projectRoot}/pyproject.toml",
+         ],
+         "metadata": {
+           "description": "Resolves the dependencies in pyproject.toml and writes poetry.lock.",
+           "help": {
+             "command": "poetry lock --help",
+             "example": {},
+           },
+           "technologies": [
+             "python",
+             "poetry",
+           ],
+         },
+         "options": {
+           "command": "poetry lock",
+           "cwd": "libs/shared",
+         },
+         "outputs": [
+           "{projectRoot}/poetry.lock",
+         ],
+       },
+       "test": {
+         "cache": true,
+         "executor": "nx:run-commands",
+         "inputs": [
+           "{projectRoot}/src/**/*",
+           "{projectRoot}/tests/**/*",
+           "{projectRoot}/pyproject.toml",
+           "{projectRoot}/poetry.lock",
+           "^{projectRoot}/src/**/*",
+           "^{projectRoot}/pyproject.toml",
+         ],
+         "metadata": {
+           "description": "Runs the tests with pytest.",
+           "help": {
+             "command": "poetry run pytest --help",
+             "example": {
+               "args": [
+                 "-k",
+                 "health",
+               ],
+             },
+           },
+           "technologies": [
+             "python",
+             "poetry",
+           ],
+         },
+         "options": {
+           "command": "poetry run pytest",
+           "cwd": "libs/shared",
+         },
+       },
+     }
+    `);
+  });
+
+  it('applies configured target names', async () => {
+    const files = writeFiles({
+      'apps/orders/pyproject.toml': SERVICE_PYPROJECT,
+      'apps/orders/Dockerfile': 'FROM python:3.13-slim\n',
+    });
+
+    const [[, result]] = await createNodesFunction(
+      files,
+      {
+        testTargetName: 'pytest',
+        dockerBuildTargetName: 'image',
+        serveTargetName: 'dev',
+      },
+      context,
+    );
+
+    expect(
+      Object.keys(result.projects?.['apps/orders']?.targets ?? {}),
+    ).toEqual(['lock', 'install', 'pytest', 'lint', 'format', 'dev', 'image']);
+  });
+
+  it('skips files that are not Poetry projects', async () => {
+    const files = writeFiles({
+      'pyproject.toml': '[tool.ruff]\nline-length = 100\n',
+      'tools/hatch/pyproject.toml':
+        '[project]\nname = "hatched"\n[build-system]\nbuild-backend = "hatchling.build"\n',
+      'tools/workspace/pyproject.toml': '[tool.poetry]\npackage-mode = false\n',
+    });
+
+    expect(await createNodesFunction(files, undefined, context)).toEqual([
+      ['pyproject.toml', {}],
+      ['tools/hatch/pyproject.toml', {}],
+      ['tools/workspace/pyproject.toml', {}],
+    ]);
+  });
+
+  it('reports a malformed project and keeps the others', async () => {
+    const files = writeFiles({
+      'apps/orders/pyproject.toml': SERVICE_PYPROJECT,
+      'libs/broken/pyproject.toml': '[tool.poetry]\nversion = "0.1.0"\n',
+      'libs/bad-toml/pyproject.toml': 'name = \n',
+    });
+
+    const error = await Promise.resolve(
+      createNodesFunction(files, undefined, context),
+    ).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+
+    expect(error).toBeInstanceOf(AggregateCreateNodesError);
+    const aggregate = error as AggregateCreateNodesError;
+    expect(
+      aggregate.errors.map(([file, cause]) => [file, cause.message]),
+    ).toEqual([
+      [
+        'libs/broken/pyproject.toml',
+        '"libs/broken/pyproject.toml" has no package name. Set name in [project] (Poetry 2) or in [tool.poetry] (Poetry 1). The project in "libs/broken" was skipped.',
+      ],
+      [
+        'libs/bad-toml/pyproject.toml',
+        'Invalid TOML in "libs/bad-toml/pyproject.toml" at line 1, column 8 (invalid value). The project in "libs/bad-toml" was skipped.',
+      ],
+    ]);
+    expect(aggregate.partialResults.map(([file]) => file)).toEqual([
+      'apps/orders/pyproject.toml',
+    ]);
+  });
+
+  it('reports invalid plugin options', async () => {
+    await expect(
+      Promise.resolve().then(() =>
+        createNodesFunction([], { lintTarget: 'check' } as never, context),
+      ),
+    ).rejects.toThrow(
+      new Error(
+        'The options of the "@mab/nx" plugin in nx.json are invalid. Correct or remove these options:\n✖ Unrecognized key: "lintTarget"',
+      ),
+    );
+  });
+});
