@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +56,23 @@ function addBoxProject(
       },
     }),
   );
+}
+
+function isRunning(pattern: string): boolean {
+  return tryRun('pgrep', ['-f', pattern], { cwd: tmpdir() }).status === 0;
+}
+
+async function waitFor(
+  condition: () => boolean,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) {
+      throw new Error(`condition not met within ${timeoutMs / 1000} s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 describeWithEngine()('docker-build executor on the real engine', () => {
@@ -169,6 +187,67 @@ describeWithEngine()('docker-build executor on the real engine', () => {
         run('tar', ['-tf', archive], { cwd: workspace.root, echo: false }),
       ).toContain('index.json');
     }
+  });
+
+  it('exports a local cache per platform', () => {
+    const result = nx(['run', `${name}:docker-build:cache`, '--skip-nx-cache']);
+    expect(result.status).toBe(0);
+    for (const platform of ['amd64', 'arm64']) {
+      expect(
+        existsSync(
+          join(
+            workspace.root,
+            'tmp/docker-cache',
+            `${name}-${platform}`,
+            'index.json',
+          ),
+        ),
+      ).toBe(true);
+    }
+  });
+
+  it('removes a builder that failed to start', () => {
+    const result = nx([
+      'run',
+      `${name}:docker-build:builder`,
+      '--skip-nx-cache',
+    ]);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain(
+      `Creating the buildx builder "${name}-builder" with the "docker-container" driver failed (`,
+    );
+    expect(result.output).toContain('; nothing was left behind.');
+    expect(
+      run('docker', ['buildx', 'ls'], { cwd: workspace.root, echo: false }),
+    ).not.toContain(`${name}-builder`);
+  });
+
+  it('stops the build on Ctrl-C', async () => {
+    const child = spawn(
+      join(workspace.root, 'node_modules/.bin/nx'),
+      ['run', `${name}:docker-build:slow`, '--skip-nx-cache'],
+      {
+        cwd: workspace.root,
+        env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout?.on('data', (chunk) => (output += chunk));
+    child.stderr?.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    await waitFor(() => isRunning('sleep 97'), 120_000);
+    // A terminal's Ctrl-C sends SIGINT to the whole foreground process group.
+    process.kill(-(child.pid as number), 'SIGINT');
+    const code = await exited;
+    await waitFor(() => !isRunning('sleep 97'), 30_000);
+    console.log(output.slice(-2000));
+    expect(code).not.toBe(0);
+    expect(isRunning('sleep 97')).toBe(false);
+    expect(isRunning(`Dockerfile.slow`)).toBe(false);
   });
 
   it('prints the argv per platform on dry run', () => {

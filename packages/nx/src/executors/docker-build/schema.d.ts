@@ -22,6 +22,9 @@ export interface DockerBuildExecutorSchema {
   provenance?: boolean | string;
   sbom?: boolean | string;
   builder?: string;
+  createBuilder?: boolean;
+  builderDriver?: 'docker-container' | 'kubernetes' | 'remote';
+  builderDriverOpts?: string[];
   cacheFrom?: string[];
   cacheTo?: string[];
   progress?: 'auto' | 'plain' | 'tty' | 'quiet' | 'rawjson';

@@ -1,5 +1,6 @@
 import {
   buildArgs,
+  scopeCache,
   redactArgs,
   imagetoolsCreateArgs,
   multiPlatformLoadArgs,
@@ -390,9 +391,9 @@ describe('buildArgs', () => {
         '--label',
         'team=platform',
         '--cache-from',
-        'type=gha',
+        'type=gha,scope=api-arm64',
         '--cache-to',
-        'type=gha,mode=max',
+        'type=gha,mode=max,scope=api-arm64',
         '--no-cache',
         '--pull',
         '--provenance=true',
@@ -559,5 +560,50 @@ describe('redactArgs', () => {
         'type=registry,ref=https://example.com/cache',
       ]),
     ).toEqual(['--cache-from', 'type=registry,ref=https://example.com/cache']);
+  });
+});
+
+describe('scopeCache', () => {
+  const project = { projectName: 'api', workspaceRoot: '/ws' };
+
+  test.each([
+    {
+      name: 'scopes gha per project and platform',
+      entry: 'type=gha',
+      key: 'src' as const,
+      expected: 'type=gha,scope=api-arm64',
+    },
+    {
+      name: 'keeps an explicit gha scope',
+      entry: 'type=gha,scope=shared',
+      key: 'src' as const,
+      expected: 'type=gha,scope=shared',
+    },
+    {
+      name: 'gives local sources a folder',
+      entry: 'type=local',
+      key: 'src' as const,
+      expected: 'type=local,src=/ws/tmp/docker-cache/api-arm64',
+    },
+    {
+      name: 'gives local destinations a folder',
+      entry: 'type=local,mode=max',
+      key: 'dest' as const,
+      expected: 'type=local,mode=max,dest=/ws/tmp/docker-cache/api-arm64',
+    },
+    {
+      name: 'replaces the platform placeholder',
+      entry: 'type=registry,ref=r/api:cache-{platform}',
+      key: 'src' as const,
+      expected: 'type=registry,ref=r/api:cache-arm64',
+    },
+    {
+      name: 'keeps inline cache as is',
+      entry: 'type=inline',
+      key: 'dest' as const,
+      expected: 'type=inline',
+    },
+  ])('$name', ({ entry, key, expected }) => {
+    expect(scopeCache(entry, key, project, 'linux/arm64')).toBe(expected);
   });
 });

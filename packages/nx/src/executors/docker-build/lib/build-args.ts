@@ -87,10 +87,16 @@ export function buildArgs(
     args.push('--ssh', socket);
   }
   for (const source of options.cacheFrom) {
-    args.push('--cache-from', source);
+    args.push(
+      '--cache-from',
+      scopeCache(source, 'src', options, target.platform),
+    );
   }
   for (const destination of options.cacheTo) {
-    args.push('--cache-to', destination);
+    args.push(
+      '--cache-to',
+      scopeCache(destination, 'dest', options, target.platform),
+    );
   }
   if (options.noCache) {
     args.push('--no-cache');
@@ -213,4 +219,34 @@ export function redactArgs(args: readonly string[]): string[] {
     }
     return masked;
   });
+}
+
+/**
+ * Gives a cache entry a per-project, per-platform default location, so that
+ * projects and platforms never overwrite each other's cache: type=gha gets
+ * scope=<project>-<arch>, type=local gets a folder under tmp/docker-cache.
+ * "{platform}" in any value is replaced by the platform suffix.
+ */
+export function scopeCache(
+  entry: string,
+  folderKey: 'src' | 'dest',
+  options: Pick<NormalizedDockerBuildOptions, 'projectName' | 'workspaceRoot'>,
+  platform: string,
+): string {
+  const suffix = platformSuffix(platform);
+  const scoped = entry.split('{platform}').join(suffix);
+  const fields = scoped.split(',');
+  const type = fields
+    .find((field) => field.startsWith('type='))
+    ?.slice('type='.length);
+  const has = (key: string) =>
+    fields.some((field) => field.startsWith(`${key}=`));
+  const scope = `${options.projectName.replace(/[^A-Za-z0-9_.-]/g, '-')}-${suffix}`;
+  if (type === 'gha' && !has('scope')) {
+    return `${scoped},scope=${scope}`;
+  }
+  if (type === 'local' && !has(folderKey)) {
+    return `${scoped},${folderKey}=${join(options.workspaceRoot, 'tmp', 'docker-cache', scope)}`;
+  }
+  return scoped;
 }

@@ -35,6 +35,9 @@ export interface NormalizedDockerBuildOptions {
   provenance?: string;
   sbom?: string;
   builder?: string;
+  createBuilder: boolean;
+  builderDriver: 'docker-container' | 'kubernetes' | 'remote';
+  builderDriverOpts: string[];
   cacheFrom: string[];
   cacheTo: string[];
   progress: 'auto' | 'plain' | 'tty' | 'quiet' | 'rawjson';
@@ -169,6 +172,11 @@ const DockerBuildOptions = z.strictObject({
   provenance: z.union([z.boolean(), z.string().min(1)]).optional(),
   sbom: z.union([z.boolean(), z.string().min(1)]).optional(),
   builder: z.string().min(1).optional(),
+  createBuilder: z.boolean().default(false),
+  builderDriver: z
+    .enum(['docker-container', 'kubernetes', 'remote'])
+    .default('docker-container'),
+  builderDriverOpts: z.array(z.string().min(1)).default([]),
   cacheFrom: z.array(z.string().min(1)).default([]),
   cacheTo: z.array(z.string().min(1)).default([]),
   progress: z
@@ -193,6 +201,11 @@ export function normalizeOptions(
     );
   }
   const values = parsed.data;
+  if (values.createBuilder && !values.builder) {
+    throw new UserError(
+      `The option "createBuilder" of project "${location.projectName}" needs a builder name. Set "builder", for example "builder": "${location.projectName}-builder".`,
+    );
+  }
   const fromWorkspace = (path: string) =>
     isAbsolute(path) ? path : resolve(location.workspaceRoot, path);
   const context = fromWorkspace(values.context ?? location.projectRoot);
@@ -236,6 +249,9 @@ export function normalizeOptions(
       values.provenance === undefined ? undefined : String(values.provenance),
     sbom: values.sbom === undefined ? undefined : String(values.sbom),
     builder: values.builder,
+    createBuilder: values.createBuilder,
+    builderDriver: values.builderDriver,
+    builderDriverOpts: values.builderDriverOpts,
     cacheFrom: values.cacheFrom,
     cacheTo: values.cacheTo,
     progress: values.progress,

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { UserError } from '../../../utils/errors';
 import { runCommand } from '../../../utils/exec';
+import { ensureBuilder } from './builder';
 import type { NormalizedDockerBuildOptions } from './normalize-options';
 
 /** What the preflight learned about the engine, passed on to later steps. */
@@ -43,6 +44,7 @@ export async function runPreflight(
       `Docker Buildx is not installed: "docker buildx version" failed, while the Docker CLI ${cli.stdout.trim()} was found. Install the buildx plugin into ~/.docker/cli-plugins or /usr/local/lib/docker/cli-plugins (see ${ENGINE_HELP}); a plain "docker build" is never used instead.`,
     );
   }
+  await ensureBuilder(options);
   const inspectArgs = [
     'buildx',
     'inspect',
