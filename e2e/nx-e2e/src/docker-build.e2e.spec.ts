@@ -19,6 +19,11 @@ RUN --mount=type=secret,id=token test -s /run/secrets/token && uname -m > /arch
 CMD ["cat", "/arch"]
 `;
 
+// Runs long enough to be interrupted; "sleep 97" makes its process findable.
+const SLOW_DOCKERFILE = `FROM python:3.13-slim
+RUN sleep 97 && echo mab-e2e-slow-step
+`;
+
 function addBoxProject(
   workspace: TestWorkspace,
   name: string,
@@ -27,6 +32,7 @@ function addBoxProject(
   const root = join(workspace.root, 'apps', name);
   mkdirSync(root, { recursive: true });
   writeFileSync(join(root, 'Dockerfile'), DOCKERFILE);
+  writeFileSync(join(root, 'Dockerfile.slow'), SLOW_DOCKERFILE);
   const base = {
     network: 'host',
     secrets: [{ id: 'token', env: 'E2E_TOKEN' }],
@@ -50,6 +56,13 @@ function addBoxProject(
             oci: {
               load: false,
               outputs: [`type=oci,dest=dist/${name}.oci.tar`],
+            },
+            cache: { cacheTo: ['type=local,mode=max'] },
+            builder: { builder: `${name}-builder`, createBuilder: true },
+            slow: {
+              file: `apps/${name}/Dockerfile.slow`,
+              platforms: 'amd64',
+              secrets: [],
             },
           },
         },
@@ -190,7 +203,13 @@ describeWithEngine()('docker-build executor on the real engine', () => {
   });
 
   it('exports a local cache per platform', () => {
-    const result = nx(['run', `${name}:docker-build:cache`, '--skip-nx-cache']);
+    const result = nx([
+      'run',
+      `${name}:docker-build:cache`,
+      '--skip-nx-cache',
+      '--verbose',
+    ]);
+    console.log(result.output);
     expect(result.status).toBe(0);
     for (const platform of ['amd64', 'arm64']) {
       expect(
@@ -212,6 +231,7 @@ describeWithEngine()('docker-build executor on the real engine', () => {
       `${name}:docker-build:builder`,
       '--skip-nx-cache',
     ]);
+    console.log(result.output);
     expect(result.status).not.toBe(0);
     expect(result.output).toContain(
       `Creating the buildx builder "${name}-builder" with the "docker-container" driver failed (`,
@@ -243,7 +263,11 @@ describeWithEngine()('docker-build executor on the real engine', () => {
     // A terminal's Ctrl-C sends SIGINT to the whole foreground process group.
     process.kill(-(child.pid as number), 'SIGINT');
     const code = await exited;
-    await waitFor(() => !isRunning('sleep 97'), 30_000);
+    // The buildx client and the step it started must both end soon after.
+    await waitFor(
+      () => !isRunning('sleep 97') && !isRunning('Dockerfile.slow'),
+      30_000,
+    ).catch(() => undefined);
     console.log(output.slice(-2000));
     expect(code).not.toBe(0);
     expect(isRunning('sleep 97')).toBe(false);
