@@ -8,7 +8,7 @@ import { createTestWorkspace, uniq } from './helpers/workspace';
 
 const NX_VERSION = '23.2.1';
 const PLATFORMS = ['amd64', 'arm64'] as const;
-// Under QEMU, FastAPI on arm64 needs up to 60 s before its first answer.
+// Under QEMU, FastAPI on arm64 needs up to 60 s before /healthz responds.
 const HEALTH_TIMEOUT_MS = 120_000;
 
 describeWithEngine()(
@@ -106,19 +106,15 @@ describeWithEngine()(
     });
 
     it('passes pytest and ruff through Nx', () => {
-      const output = workspace.nx([
-        'run-many',
-        '-t',
-        'test',
-        'lint',
-        '-p',
-        library,
-        service,
-        '--skip-nx-cache',
-      ]);
-      expect(output).toMatch(/1 passed/);
-      expect(output).toMatch(/4 passed/);
-      expect(output).toContain('All checks passed!');
+      const nxRun = (target: string) =>
+        workspace.nx(['run', target, '--skip-nx-cache']);
+      expect(nxRun(`${library}:test`)).toMatch(/1 passed/);
+      expect(nxRun(`${service}:test`)).toMatch(/4 passed/);
+      for (const project of [library, service]) {
+        const output = nxRun(`${project}:lint`);
+        expect(output).toContain('All checks passed!');
+        expect(output).toMatch(/files? already formatted/);
+      }
     });
 
     it('builds the cross variant for amd64 and arm64', () => {
@@ -129,7 +125,7 @@ describeWithEngine()(
         '--network=host',
         `--tags=${tag}`,
       ]);
-      expect(output).toMatch(/cross/);
+      expect(output).toContain('Dockerfile variant "cross": all ');
       for (const platform of PLATFORMS) {
         const architecture = run(
           'docker',
