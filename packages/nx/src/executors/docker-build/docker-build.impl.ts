@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '@nx/devkit';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../utils/errors';
@@ -12,6 +12,7 @@ import {
   redactArgs,
 } from './lib/build-args';
 import { collectOciLabels } from './lib/labels';
+import { graphBuildContexts } from './lib/graph-contexts';
 import { chooseVariant } from './lib/variant';
 import type { PlatformBuild } from './lib/build-args';
 import { normalizeOptions } from './lib/normalize-options';
@@ -20,7 +21,7 @@ import {
   formatSummary,
   readBuildxMetadata,
   writeCombinedMetadata,
-  writeResults,
+  publishResults,
 } from './lib/outputs';
 import type { PlatformResult } from './lib/outputs';
 import { lastLine, runPreflight } from './lib/preflight';
@@ -34,6 +35,7 @@ export async function dockerBuildExecutor(
   const verbose =
     context.isVerbose || process.env.NX_VERBOSE_LOGGING === 'true';
   const metadataFolder = mkdtempSync(join(tmpdir(), 'mab-docker-build-'));
+  let staging: string | undefined;
   const abort = new AbortController();
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
@@ -41,8 +43,13 @@ export async function dockerBuildExecutor(
   try {
     const options = await completeOptions(
       normalizeOptions(schema, projectLocation(context)),
+      context,
     );
-    const builds = planBuilds(options, metadataFolder);
+    // Archives and images.json are written beside outputPath and moved into it
+    // only when every platform succeeded, so a failed build never leaves a
+    // half-written output for Nx to cache.
+    staging = `${options.outputPath}.partial-${process.pid}`;
+    const builds = planBuilds(options, metadataFolder, staging);
     if (options.dryRun) {
       builds.forEach((build) =>
         logger.info(
@@ -57,6 +64,7 @@ export async function dockerBuildExecutor(
         `Docker ${facts.dockerVersion}, Buildx ${facts.buildxVersion}, builder "${facts.builder}" (${facts.driver})`,
       );
     }
+    mkdirSync(staging, { recursive: true });
     const results = await runBuilds(options, builds, {
       verbose,
       signal: abort.signal,
@@ -70,7 +78,7 @@ export async function dockerBuildExecutor(
         signal: abort.signal,
       });
     }
-    writeResults(options.outputPath, options.image, results);
+    publishResults(staging, options.outputPath, options.image, results);
     if (options.metadataFile) {
       writeCombinedMetadata(options.metadataFile, builds);
     }
@@ -86,12 +94,16 @@ export async function dockerBuildExecutor(
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
     rmSync(metadataFolder, { recursive: true, force: true });
+    if (staging) {
+      rmSync(staging, { recursive: true, force: true });
+    }
   }
 }
 
-/** Adds the OCI labels and the Dockerfile variant, both derived from files and git. */
+/** Adds OCI labels from git and pyproject.toml, build contexts from the graph, and the Dockerfile variant. */
 async function completeOptions(
   options: NormalizedDockerBuildOptions,
+  context: ExecutorContext,
 ): Promise<NormalizedDockerBuildOptions> {
   const labels = options.ociLabels
     ? {
@@ -99,11 +111,24 @@ async function completeOptions(
         ...options.labels,
       }
     : options.labels;
+  const buildContexts = {
+    ...graphBuildContexts(
+      context.projectGraph,
+      options.projectName,
+      options.workspaceRoot,
+    ),
+    ...options.buildContexts,
+  };
   const variant = chooseVariant(options);
   if (variant) {
     logger.info(`Dockerfile variant "${variant.stage}": ${variant.reason}`);
   }
-  return { ...options, labels, target: variant?.stage ?? options.target };
+  return {
+    ...options,
+    labels,
+    buildContexts,
+    target: variant?.stage ?? options.target,
+  };
 }
 
 function projectLocation(context: ExecutorContext) {
@@ -148,6 +173,7 @@ async function runBuilds(
       platform: build.platform,
       references: build.references,
       ...readBuildxMetadata(build.metadataFile),
+      archive: build.archive,
       durationSeconds: Number(process.hrtime.bigint() - started) / 1e9,
     });
   }

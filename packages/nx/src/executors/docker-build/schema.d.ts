@@ -16,6 +16,7 @@ export interface DockerBuildExecutorSchema {
   network?: 'default' | 'host' | 'none';
   load?: boolean;
   push?: boolean;
+  archive?: boolean;
   outputs?: string[];
   noCache?: boolean;
   pull?: boolean;

@@ -607,3 +607,32 @@ describe('scopeCache', () => {
     expect(scopeCache(entry, key, project, 'linux/arm64')).toBe(expected);
   });
 });
+
+describe('planBuilds with archive', () => {
+  it('writes one named OCI archive per platform', () => {
+    const builds = planBuilds(
+      normalized({ platforms: BOTH, archive: true }),
+      METADATA,
+      '/ws/dist/docker/apps/api.partial-1',
+    );
+    expect(builds.map((build) => build.archive)).toEqual([
+      'amd64.oci.tar',
+      'arm64.oci.tar',
+    ]);
+    expect(builds[1].args).toContain(
+      'type=oci,dest=/ws/dist/docker/apps/api.partial-1/arm64.oci.tar,name=api:latest-arm64',
+    );
+  });
+
+  it('adds no archive by default', () => {
+    const builds = planBuilds(
+      normalized({ platforms: BOTH }),
+      METADATA,
+      '/staging',
+    );
+    expect(builds.map((build) => build.archive)).toEqual([
+      undefined,
+      undefined,
+    ]);
+  });
+});

@@ -8,6 +8,8 @@ export interface PlatformBuild {
   /** Image references this build loads or pushes under. */
   references: string[];
   metadataFile: string;
+  /** OCI archive file name inside the output folder, when archives are on. */
+  archive?: string;
   args: string[];
 }
 
@@ -22,6 +24,7 @@ export interface PlatformBuild {
 export function planBuilds(
   options: NormalizedDockerBuildOptions,
   metadataFolder: string,
+  archiveFolder: string = options.outputPath,
 ): PlatformBuild[] {
   const suffixTags = options.platforms.length > 1;
   return options.platforms.map((platform) => {
@@ -33,11 +36,20 @@ export function planBuilds(
       metadataFolder,
       `metadata-${platformSuffix(platform)}.json`,
     );
+    const archive = options.archive
+      ? `${platformSuffix(platform)}.oci.tar`
+      : undefined;
     return {
       platform,
       references,
       metadataFile,
-      args: buildArgs(options, { platform, references, metadataFile }),
+      archive,
+      args: buildArgs(options, {
+        platform,
+        references,
+        metadataFile,
+        archiveFile: archive && join(archiveFolder, archive),
+      }),
     };
   });
 }
@@ -46,6 +58,8 @@ interface BuildTarget {
   platform: string;
   references: string[];
   metadataFile: string;
+  /** Absolute path of the OCI archive to write, named after the first reference. */
+  archiveFile?: string;
 }
 
 /** Builds the argument array of `docker` for one platform. */
@@ -125,6 +139,12 @@ export function buildArgs(
     args.push(
       '--output',
       outputForPlatform(output, target.platform, options.platforms.length > 1),
+    );
+  }
+  if (target.archiveFile) {
+    args.push(
+      '--output',
+      `type=oci,dest=${target.archiveFile},name=${target.references[0]}`,
     );
   }
   args.push('--metadata-file', target.metadataFile, options.context);

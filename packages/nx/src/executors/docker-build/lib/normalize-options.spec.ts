@@ -35,6 +35,7 @@ describe('normalizeOptions', () => {
       load: true,
       push: false,
       outputs: [],
+      archive: false,
       noCache: false,
       pull: false,
       provenance: undefined,

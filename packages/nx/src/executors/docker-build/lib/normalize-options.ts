@@ -30,6 +30,8 @@ export interface NormalizedDockerBuildOptions {
   load: boolean;
   push: boolean;
   outputs: string[];
+  /** Also write each platform's image as an OCI archive into outputPath. */
+  archive: boolean;
   noCache: boolean;
   pull: boolean;
   provenance?: string;
@@ -157,6 +159,7 @@ const DockerBuildOptions = z.strictObject({
   network: z.enum(['default', 'host', 'none']).optional(),
   load: z.boolean().optional(),
   push: z.boolean().default(false),
+  archive: z.boolean().default(false),
   outputs: z
     .array(
       z
@@ -240,6 +243,7 @@ export function normalizeOptions(
     network: values.network,
     load: values.load ?? !values.push,
     push: values.push,
+    archive: values.archive,
     outputs: values.outputs.map((output) =>
       resolveOutputDestination(output, fromWorkspace),
     ),

@@ -1,4 +1,10 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as z from 'zod';
 
@@ -8,6 +14,8 @@ export interface PlatformResult {
   references: string[];
   digest?: string;
   imageId?: string;
+  /** OCI archive file name inside the output folder. */
+  archive?: string;
   durationSeconds: number;
 }
 
@@ -53,6 +61,23 @@ export function writeResults(
   );
   renameSync(partial, file);
   return file;
+}
+
+/**
+ * Writes images.json into the staging folder, then replaces outputPath with
+ * it, so outputPath always holds one complete build: its archives and the
+ * images.json that describes them.
+ */
+export function publishResults(
+  staging: string,
+  outputPath: string,
+  image: string,
+  results: PlatformResult[],
+): void {
+  writeResults(staging, image, results);
+  rmSync(outputPath, { recursive: true, force: true });
+  mkdirSync(dirname(outputPath), { recursive: true });
+  renameSync(staging, outputPath);
 }
 
 /** Writes buildx's metadata of every platform into one JSON object keyed by platform. */

@@ -1,0 +1,3 @@
+export interface DockerLoadExecutorSchema {
+  outputPath?: string;
+}
