@@ -1,3 +1,4 @@
-export { dockerBuildExecutor } from './executors/docker-build/docker-build.impl';
-export { fastapiServiceGenerator } from './generators/fastapi-service/fastapi-service';
-export { initGenerator } from './generators/init/init';
+// The graph plugin: nx.json lists "@mab/nx" under plugins, and Nx reads these
+// two exports from the package's main module.
+export { createNodes } from './plugins/create-nodes';
+export { createDependencies } from './plugins/create-dependencies';

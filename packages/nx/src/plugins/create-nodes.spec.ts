@@ -3,7 +3,13 @@ import { AggregateCreateNodesError } from '@nx/devkit';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createNodes, PYPROJECT_GLOB } from './create-nodes';
+import {
+  createInferredTargets,
+  createNodes,
+  hasPythonNamedInputs,
+  PYPROJECT_GLOB,
+} from './create-nodes';
+import { DEFAULT_PLUGIN_OPTIONS } from './plugin-options';
 
 const SERVICE_PYPROJECT = `
 [project]
@@ -52,7 +58,9 @@ describe('createNodes', () => {
   it('infers service targets with docker-build', async () => {
     const files = writeFiles({
       'apps/orders/pyproject.toml': SERVICE_PYPROJECT,
-      'apps/orders/Dockerfile': 'FROM python:3.13-slim\n',
+      'apps/orders/Dockerfile':
+        'FROM python:3.13-slim\nENV UVICORN_PORT=9100\n',
+      'apps/orders/.python-version': '3.13\n',
     });
 
     const results = await createNodesFunction(files, undefined, context);
@@ -71,12 +79,13 @@ describe('createNodes', () => {
       'format',
       'serve',
       'docker-build',
+      'docker-load',
     ]);
     expect(project?.targets?.['serve']).toEqual({
       executor: 'nx:run-commands',
       options: {
         command:
-          'poetry run uvicorn orders_api.main:app --reload --host 127.0.0.1',
+          'poetry run uvicorn orders_api.main:app --reload --host 127.0.0.1 --port 9100',
         cwd: 'apps/orders',
       },
       continuous: true,
@@ -141,23 +150,29 @@ describe('createNodes', () => {
     expect(project?.targets?.['docker-build']).toEqual({
       executor: '@mab/nx:docker-build',
       options: {
+        platforms: 'native',
         image: 'orders-api',
         file: 'apps/orders/Dockerfile',
         context: 'apps/orders',
+        archive: true,
+        variant: 'auto',
+        pythonVersion: '3.13',
       },
       cache: true,
       inputs: [
         '{projectRoot}/src/**/*',
         '{projectRoot}/pyproject.toml',
         '{projectRoot}/poetry.lock',
-        '{projectRoot}/Dockerfile',
-        '{projectRoot}/.dockerignore',
         '^{projectRoot}/src/**/*',
         '^{projectRoot}/pyproject.toml',
+        '{projectRoot}/Dockerfile',
+        '{projectRoot}/.dockerignore',
+        { env: 'SOURCE_DATE_EPOCH' },
       ],
+      outputs: ['{workspaceRoot}/dist/docker/{projectRoot}'],
       metadata: {
         description:
-          'Builds the image from the Dockerfile with Docker Buildx, once per platform.',
+          'Builds the image with Docker Buildx, once per platform, loads it and writes OCI archives that docker-load can restore.',
         technologies: ['docker', 'python', 'poetry'],
         help: {
           command: 'docker buildx build --help',
@@ -332,7 +347,19 @@ describe('createNodes', () => {
 
     expect(
       Object.keys(result.projects?.['apps/orders']?.targets ?? {}),
-    ).toEqual(['lock', 'install', 'pytest', 'lint', 'format', 'dev', 'image']);
+    ).toEqual([
+      'lock',
+      'install',
+      'pytest',
+      'lint',
+      'format',
+      'dev',
+      'image',
+      'docker-load',
+    ]);
+    expect(
+      result.projects?.['apps/orders']?.targets?.['docker-load']?.dependsOn,
+    ).toEqual(['image']);
   });
 
   it('skips files that are not Poetry projects', async () => {
@@ -393,5 +420,43 @@ describe('createNodes', () => {
         'The options of the "@mab/nx" plugin in nx.json are invalid. Correct or remove these options:\n✖ Unrecognized key: "lintTarget"',
       ),
     );
+  });
+});
+
+describe('createInferredTargets with named inputs', () => {
+  const pyproject = {
+    name: 'orders-api',
+    isPoetry: true,
+    dependencyNames: ['fastapi'],
+    pathDependencies: [],
+  } as unknown as Parameters<typeof createInferredTargets>[0]['pyproject'];
+
+  it('uses python and pythonTests from nx.json', () => {
+    const targets = createInferredTargets({
+      root: 'apps/orders',
+      pyproject,
+      image: { pythonVersion: '3.13' },
+      options: DEFAULT_PLUGIN_OPTIONS,
+      namedInputs: true,
+    });
+    expect(targets['test'].inputs).toEqual([
+      'python',
+      'pythonTests',
+      '^python',
+    ]);
+    expect(targets['lint'].inputs).toEqual(['python', 'pythonTests']);
+    expect(targets['docker-build'].inputs).toEqual([
+      'python',
+      '^python',
+      '{projectRoot}/Dockerfile',
+      '{projectRoot}/.dockerignore',
+      { env: 'SOURCE_DATE_EPOCH' },
+    ]);
+  });
+
+  it('detects the named inputs init adds', () => {
+    expect(hasPythonNamedInputs({ python: [], pythonTests: [] })).toBe(true);
+    expect(hasPythonNamedInputs({ python: [] })).toBe(false);
+    expect(hasPythonNamedInputs(undefined)).toBe(false);
   });
 });

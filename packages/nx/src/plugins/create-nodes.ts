@@ -73,9 +73,6 @@ function createProjectNode(
   }
 
   const root = dirname(file);
-  const hasDockerfile = existsSync(
-    join(context.workspaceRoot, root, 'Dockerfile'),
-  );
   return {
     projects: {
       [root]: {
@@ -83,11 +80,50 @@ function createProjectNode(
         targets: createInferredTargets({
           root,
           pyproject: result.pyproject,
-          hasDockerfile,
+          image: readImageFacts(join(context.workspaceRoot, root)),
           options,
+          namedInputs: hasPythonNamedInputs(
+            context.nxJsonConfiguration?.namedInputs,
+          ),
         }),
       },
     },
+  };
+}
+
+/** Returns true when nx.json defines the named inputs that init adds. */
+export function hasPythonNamedInputs(
+  namedInputs: Record<string, unknown> | undefined,
+): boolean {
+  return Boolean(
+    namedInputs && 'python' in namedInputs && 'pythonTests' in namedInputs,
+  );
+}
+
+/** What the project's files tell about its image: undefined without a Dockerfile. */
+export interface ImageFacts {
+  /** The X.Y of .python-version, which the generators write for the image's Python. */
+  pythonVersion?: string;
+  /** The port the Dockerfile sets as UVICORN_PORT. */
+  port?: number;
+}
+
+/** Reads the Dockerfile and .python-version of a project folder. */
+export function readImageFacts(folder: string): ImageFacts | undefined {
+  const dockerfile = join(folder, 'Dockerfile');
+  if (!existsSync(dockerfile)) {
+    return undefined;
+  }
+  const port = /UVICORN_PORT=(\d+)/.exec(
+    readFileSync(dockerfile, 'utf-8'),
+  )?.[1];
+  const versionFile = join(folder, '.python-version');
+  const version = existsSync(versionFile)
+    ? /^(\d+\.\d+)/.exec(readFileSync(versionFile, 'utf-8').trim())?.[1]
+    : undefined;
+  return {
+    ...(version ? { pythonVersion: version } : {}),
+    ...(port ? { port: Number(port) } : {}),
   };
 }
 
@@ -95,13 +131,17 @@ function createProjectNode(
 export function createInferredTargets({
   root,
   pyproject,
-  hasDockerfile,
+  image,
   options,
+  namedInputs = false,
 }: {
   root: string;
   pyproject: Pyproject;
-  hasDockerfile: boolean;
+  /** Facts about the image, or undefined when the project has no Dockerfile. */
+  image?: ImageFacts;
   options: NormalizedMabNxPluginOptions;
+  /** Use the "python" and "pythonTests" named inputs of nx.json. */
+  namedInputs?: boolean;
 }): Record<string, TargetConfiguration> {
   // The generators write the same commands into project.json, so a generated
   // project and an inferred one run identical tasks.
@@ -123,7 +163,9 @@ export function createInferredTargets({
     [options.testTargetName]: withMetadata(
       {
         ...poetry.test,
-        inputs: [...(poetry.test.inputs ?? []), ...LIBRARY_INPUTS],
+        inputs: namedInputs
+          ? ['python', 'pythonTests', '^python']
+          : [...(poetry.test.inputs ?? []), ...LIBRARY_INPUTS],
       },
       {
         description: 'Runs the tests with pytest.',
@@ -133,14 +175,19 @@ export function createInferredTargets({
         },
       },
     ),
-    [options.lintTargetName]: withMetadata(poetry.lint, {
-      description:
-        'Checks the code with Ruff, and checks that it is formatted.',
-      help: {
-        command: 'poetry run ruff check --help',
-        example: { args: ['--statistics'] },
+    [options.lintTargetName]: withMetadata(
+      namedInputs
+        ? { ...poetry.lint, inputs: ['python', 'pythonTests'] }
+        : poetry.lint,
+      {
+        description:
+          'Checks the code with Ruff, and checks that it is formatted.',
+        help: {
+          command: 'poetry run ruff check --help',
+          example: { args: ['--statistics'] },
+        },
       },
-    }),
+    ),
     [options.formatTargetName]: withMetadata(poetry.format, {
       description: 'Fixes what Ruff can fix and formats the code.',
       help: {
@@ -150,12 +197,21 @@ export function createInferredTargets({
     }),
   };
   if (pyproject.dependencyNames.includes('fastapi')) {
-    targets[options.serveTargetName] = createServeTarget(root, pyproject);
+    targets[options.serveTargetName] = createServeTarget(
+      root,
+      pyproject,
+      image?.port,
+    );
   }
-  if (hasDockerfile) {
+  if (image) {
     targets[options.dockerBuildTargetName] = createDockerBuildTarget(
       root,
       pyproject,
+      image,
+      namedInputs,
+    );
+    targets[options.dockerLoadTargetName] = createDockerLoadTarget(
+      options.dockerBuildTargetName,
     );
   }
   return targets;
@@ -164,13 +220,15 @@ export function createInferredTargets({
 function createServeTarget(
   root: string,
   pyproject: Pyproject,
+  port?: number,
 ): TargetConfiguration {
   const moduleName = pyproject.moduleName ?? toModuleName(pyproject.name);
+  const portArgument = port ? ` --port ${port}` : '';
   return withMetadata(
     {
       executor: 'nx:run-commands',
       options: {
-        command: `poetry run uvicorn ${moduleName}.main:app --reload --host 127.0.0.1`,
+        command: `poetry run uvicorn ${moduleName}.main:app --reload --host 127.0.0.1${portArgument}`,
         cwd: root,
       },
       continuous: true,
@@ -189,33 +247,65 @@ function createServeTarget(
 function createDockerBuildTarget(
   root: string,
   pyproject: Pyproject,
+  image: ImageFacts,
+  namedInputs: boolean,
 ): TargetConfiguration {
+  const sources = namedInputs
+    ? ['python', '^python']
+    : [
+        '{projectRoot}/src/**/*',
+        '{projectRoot}/pyproject.toml',
+        '{projectRoot}/poetry.lock',
+        ...LIBRARY_INPUTS,
+      ];
   return {
     executor: '@mab/nx:docker-build',
-    // NOTE: buildContexts is not inferred yet, so a Dockerfile that copies a
-    // workspace library from a named build context fails to build. Set
-    // buildContexts in project.json until the plugin fills it in.
     options: {
+      platforms: 'native',
       image: pyproject.name,
       file: root === '.' ? 'Dockerfile' : `${root}/Dockerfile`,
       context: root,
+      // The archives make a cache hit restorable: docker-load loads them.
+      archive: true,
+      variant: 'auto',
+      ...(image.pythonVersion ? { pythonVersion: image.pythonVersion } : {}),
     },
     cache: true,
+    // What enters the image and nothing else: tests and docs stay out, and
+    // the libraries' sources come in through ^ (every dependency, transitively).
+    // Build contexts of the libraries are derived from the graph at run time.
     inputs: [
-      '{projectRoot}/src/**/*',
-      '{projectRoot}/pyproject.toml',
-      '{projectRoot}/poetry.lock',
+      ...sources,
       '{projectRoot}/Dockerfile',
       '{projectRoot}/.dockerignore',
-      ...LIBRARY_INPUTS,
+      { env: 'SOURCE_DATE_EPOCH' },
     ],
+    outputs: ['{workspaceRoot}/dist/docker/{projectRoot}'],
     metadata: {
       description:
-        'Builds the image from the Dockerfile with Docker Buildx, once per platform.',
+        'Builds the image with Docker Buildx, once per platform, loads it and writes OCI archives that docker-load can restore.',
       technologies: ['docker', ...POETRY_TECHNOLOGIES],
       help: {
         command: 'docker buildx build --help',
         example: { options: { platforms: 'linux/amd64,linux/arm64' } },
+      },
+    },
+  };
+}
+
+function createDockerLoadTarget(buildTargetName: string): TargetConfiguration {
+  return {
+    executor: '@mab/nx:docker-load',
+    dependsOn: [buildTargetName],
+    cache: false,
+    options: {},
+    metadata: {
+      description:
+        'Loads the images of the docker-build result into the local image store, also after a cache hit.',
+      technologies: ['docker'],
+      help: {
+        command: 'docker load --help',
+        example: {},
       },
     },
   };

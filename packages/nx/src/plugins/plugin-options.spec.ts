@@ -13,6 +13,7 @@ describe('normalizePluginOptions', () => {
       installTargetName: 'install',
       serveTargetName: 'serve',
       dockerBuildTargetName: 'docker-build',
+      dockerLoadTargetName: 'docker-load',
     });
   });
 

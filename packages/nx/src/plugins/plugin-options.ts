@@ -43,6 +43,11 @@ export const MabNxPluginOptions = z.strictObject({
    * @default 'docker-build'
    */
   dockerBuildTargetName: TargetName.optional(),
+  /**
+   * Name of the inferred target that loads the images of a cached docker-build.
+   * @default 'docker-load'
+   */
+  dockerLoadTargetName: TargetName.optional(),
 });
 export type MabNxPluginOptions = z.infer<typeof MabNxPluginOptions>;
 
@@ -56,6 +61,7 @@ export const DEFAULT_PLUGIN_OPTIONS: NormalizedMabNxPluginOptions = {
   installTargetName: 'install',
   serveTargetName: 'serve',
   dockerBuildTargetName: 'docker-build',
+  dockerLoadTargetName: 'docker-load',
 };
 
 /**

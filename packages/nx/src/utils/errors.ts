@@ -13,6 +13,8 @@ export class InternalError extends Error {
   override name = 'InternalError';
 
   constructor(message: string) {
-    super(`${message}. This is a bug in @mab/nx; please report it at ${ISSUES_URL}`);
+    super(
+      `${message}. This is a bug in @mab/nx; please report it at ${ISSUES_URL}`,
+    );
   }
 }

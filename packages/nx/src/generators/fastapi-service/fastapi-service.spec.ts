@@ -3,6 +3,7 @@ import { readJson, readNxJson, readProjectConfiguration } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inferTargets } from '../../testing/infer-targets';
 import { pythonLibraryGenerator } from '../python-library/python-library';
 import { fastapiServiceGenerator } from './fastapi-service';
 import {
@@ -62,72 +63,47 @@ describe('fastapi-service generator', () => {
     }
   });
 
-  it('registers the project with its targets', async () => {
+  it('registers the project without targets', async () => {
     await generate(tree, { tags: 'scope:orders, type:service' });
     const project = readProjectConfiguration(tree, 'orders-api');
-    const poetry = (command: string) => ({ command, cwd: 'apps/orders-api' });
-    const codeInputs = [
-      '{projectRoot}/src/**/*',
-      '{projectRoot}/tests/**/*',
-      '{projectRoot}/pyproject.toml',
-      '{projectRoot}/poetry.lock',
-    ];
     expect(project.root).toBe('apps/orders-api');
     expect(project.projectType).toBe('application');
     expect(project.tags).toEqual(['scope:orders', 'type:service']);
-    expect(project.targets).toEqual({
-      lock: {
-        executor: 'nx:run-commands',
-        options: poetry('poetry lock'),
-        inputs: ['{projectRoot}/pyproject.toml'],
-        outputs: ['{projectRoot}/poetry.lock'],
-      },
-      install: { executor: 'nx:run-commands', options: poetry('poetry sync') },
-      test: {
-        executor: 'nx:run-commands',
-        options: poetry('poetry run pytest'),
-        cache: true,
-        inputs: codeInputs,
-      },
-      lint: {
-        executor: 'nx:run-commands',
-        options: {
-          commands: [
-            'poetry run ruff check .',
-            'poetry run ruff format --check .',
-          ],
-          parallel: false,
-          cwd: 'apps/orders-api',
-        },
-        cache: true,
-        inputs: codeInputs,
-      },
-      format: {
-        executor: 'nx:run-commands',
-        options: poetry(
-          'poetry run ruff check --fix . && poetry run ruff format .',
-        ),
-      },
-      serve: {
-        executor: 'nx:run-commands',
-        options: poetry(
-          'poetry run uvicorn orders_api.main:app --reload --host 127.0.0.1 --port 8000',
-        ),
-        continuous: true,
-      },
-      'docker-build': {
-        executor: '@mab/nx:docker-build',
-        options: {
-          platforms: 'native',
-          image: 'orders-api',
-          file: 'apps/orders-api/Dockerfile',
-          context: 'apps/orders-api',
-          buildContexts: {},
-          variant: 'auto',
-          pythonVersion: '3.13',
-        },
-      },
+    expect(project.targets).toEqual({});
+  });
+
+  it('gets its targets from the graph plugin', async () => {
+    await generate(tree, { port: 9100, pythonVersion: '3.12' });
+    const targets = await inferTargets(tree, 'apps/orders-api');
+    expect(Object.keys(targets)).toEqual([
+      'lock',
+      'install',
+      'test',
+      'lint',
+      'format',
+      'serve',
+      'docker-build',
+      'docker-load',
+    ]);
+    expect(targets['serve'].options.command).toBe(
+      'poetry run uvicorn orders_api.main:app --reload --host 127.0.0.1 --port 9100',
+    );
+    expect(targets['docker-build'].options).toEqual({
+      platforms: 'native',
+      image: 'orders-api',
+      file: 'apps/orders-api/Dockerfile',
+      context: 'apps/orders-api',
+      archive: true,
+      variant: 'auto',
+      pythonVersion: '3.12',
     });
+    expect(targets['docker-build'].inputs).toEqual([
+      'python',
+      '^python',
+      '{projectRoot}/Dockerfile',
+      '{projectRoot}/.dockerignore',
+      { env: 'SOURCE_DATE_EPOCH' },
+    ]);
   });
 
   it('names the package, module and port', async () => {
@@ -158,10 +134,6 @@ describe('fastapi-service generator', () => {
     expect(tree.read('apps/orders-api/.python-version', 'utf-8')).toBe(
       '3.12\n',
     );
-    expect(
-      readProjectConfiguration(tree, 'orders-api').targets?.['docker-build']
-        .options.pythonVersion,
-    ).toBe('3.12');
   });
 
   it('depends on workspace libraries and the libraries they use', async () => {
@@ -185,13 +157,6 @@ describe('fastapi-service generator', () => {
     expect(pyproject).toContain(
       'known-first-party = ["orders_api", "shared", "core"]',
     );
-    expect(
-      readProjectConfiguration(tree, 'orders-api').targets?.['docker-build']
-        .options.buildContexts,
-    ).toEqual({
-      shared: 'libs/shared',
-      core: 'libs/core',
-    });
   });
 
   it('copies each library from its named build context', async () => {
@@ -313,9 +278,7 @@ describe('fastapi-service generator', () => {
 
   it('runs init once', async () => {
     await generate(tree);
-    expect(readNxJson(tree)?.targetDefaults?.['@mab/nx:docker-build']).toEqual({
-      cache: false,
-    });
+    expect(readNxJson(tree)?.plugins).toEqual(['@mab/nx']);
     expect(tree.read('.gitignore', 'utf-8')).toContain('.venv/');
   });
 

@@ -18,16 +18,68 @@ describe('init generator', () => {
     );
   });
 
-  it('turns off caching for docker-build', async () => {
+  it('registers the graph plugin', async () => {
     await initGenerator(tree, { skipFormat: true });
-    expect(readNxJson(tree)?.targetDefaults?.['@mab/nx:docker-build']).toEqual({ cache: false });
+    expect(readNxJson(tree)?.plugins).toEqual(['@mab/nx']);
+  });
+
+  it('keeps a registration with options', async () => {
+    const nxJson = readNxJson(tree) ?? {};
+    const entry = { plugin: '@mab/nx', options: { testTargetName: 'pytest' } };
+    tree.write('nx.json', JSON.stringify({ ...nxJson, plugins: [entry] }));
+    await initGenerator(tree, { skipFormat: true });
+    expect(readNxJson(tree)?.plugins).toEqual([entry]);
+  });
+
+  it('adds the Python named inputs', async () => {
+    await initGenerator(tree, { skipFormat: true });
+    expect(readNxJson(tree)?.namedInputs?.['python']).toEqual([
+      '{projectRoot}/src/**/*',
+      '{projectRoot}/pyproject.toml',
+      '{projectRoot}/poetry.lock',
+    ]);
+    expect(readNxJson(tree)?.namedInputs?.['pythonTests']).toEqual([
+      '{projectRoot}/tests/**/*',
+    ]);
+  });
+
+  it('makes docker-build cached and restorable', async () => {
+    await initGenerator(tree, { skipFormat: true });
+    expect(readNxJson(tree)?.targetDefaults?.['@mab/nx:docker-build']).toEqual({
+      cache: true,
+      outputs: ['{workspaceRoot}/dist/docker/{projectRoot}'],
+      options: { archive: true },
+    });
+  });
+
+  it('keeps a user named input', async () => {
+    const nxJson = readNxJson(tree) ?? {};
+    tree.write(
+      'nx.json',
+      JSON.stringify({
+        ...nxJson,
+        namedInputs: { python: ['{projectRoot}/app/**/*'] },
+      }),
+    );
+    await initGenerator(tree, { skipFormat: true });
+    expect(readNxJson(tree)?.namedInputs?.['python']).toEqual([
+      '{projectRoot}/app/**/*',
+    ]);
   });
 
   it('keeps a user target default', async () => {
     const nxJson = readNxJson(tree) ?? {};
-    tree.write('nx.json', JSON.stringify({ ...nxJson, targetDefaults: { '@mab/nx:docker-build': { cache: true } } }));
+    tree.write(
+      'nx.json',
+      JSON.stringify({
+        ...nxJson,
+        targetDefaults: { '@mab/nx:docker-build': { cache: false } },
+      }),
+    );
     await initGenerator(tree, { skipFormat: true });
-    expect(readNxJson(tree)?.targetDefaults?.['@mab/nx:docker-build']).toEqual({ cache: true });
+    expect(readNxJson(tree)?.targetDefaults?.['@mab/nx:docker-build']).toEqual({
+      cache: false,
+    });
   });
 
   it('changes nothing on a second run', async () => {

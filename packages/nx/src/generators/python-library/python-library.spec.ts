@@ -7,6 +7,7 @@ import {
   DEFAULT_PYTHON_VERSION,
   PYTHON_VERSIONS,
 } from '../shared/python-project';
+import { inferTargets } from '../../testing/infer-targets';
 import { pythonLibraryGenerator } from './python-library';
 import type { PythonLibraryGeneratorSchema } from './schema';
 
@@ -61,29 +62,33 @@ describe('python-library generator', () => {
     expect(tree.exists('libs/shared-models/Dockerfile')).toBe(false);
   });
 
-  it('registers the project with Poetry targets', async () => {
+  it('registers the project without targets', async () => {
     await generate(tree, { tags: 'scope:shared' });
     const project = readProjectConfiguration(tree, 'shared-models');
     expect(project.projectType).toBe('library');
     expect(project.tags).toEqual(['scope:shared']);
-    expect(Object.keys(project.targets ?? {})).toEqual([
+    expect(project.targets).toEqual({});
+  });
+
+  it('gets Poetry targets from the graph plugin', async () => {
+    await generate(tree);
+    const targets = await inferTargets(tree, 'libs/shared-models');
+    expect(Object.keys(targets)).toEqual([
       'lock',
       'install',
       'test',
       'lint',
       'format',
     ]);
-    expect(project.targets?.test).toEqual({
-      executor: 'nx:run-commands',
-      options: { command: 'poetry run pytest', cwd: 'libs/shared-models' },
-      cache: true,
-      inputs: [
-        '{projectRoot}/src/**/*',
-        '{projectRoot}/tests/**/*',
-        '{projectRoot}/pyproject.toml',
-        '{projectRoot}/poetry.lock',
-      ],
+    expect(targets['test'].options).toEqual({
+      command: 'poetry run pytest',
+      cwd: 'libs/shared-models',
     });
+    expect(targets['test'].inputs).toEqual([
+      'python',
+      'pythonTests',
+      '^python',
+    ]);
   });
 
   it('writes a Poetry 2 pyproject.toml', async () => {

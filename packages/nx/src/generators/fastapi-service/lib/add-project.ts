@@ -1,45 +1,14 @@
-import type { TargetConfiguration, Tree } from '@nx/devkit';
+import type { Tree } from '@nx/devkit';
 import { addProjectConfiguration, joinPathFragments } from '@nx/devkit';
-import { createPoetryTargets } from '../../shared/python-targets';
 import type { NormalizedFastapiServiceOptions } from './normalize-options';
 
-/** Builds the Nx targets of a service: Poetry tasks run in the project folder. */
-export function createServiceTargets(
-  options: NormalizedFastapiServiceOptions,
-): Record<string, TargetConfiguration> {
-  return {
-    ...createPoetryTargets(options.projectRoot),
-    serve: {
-      executor: 'nx:run-commands',
-      options: {
-        command: `poetry run uvicorn ${options.moduleName}.main:app --reload --host 127.0.0.1 --port ${options.port}`,
-        cwd: options.projectRoot,
-      },
-      continuous: true,
-    },
-    'docker-build': {
-      executor: '@mab/nx:docker-build',
-      options: {
-        platforms: 'native',
-        image: options.packageName,
-        file: joinPathFragments(options.projectRoot, 'Dockerfile'),
-        context: options.projectRoot,
-        // The Dockerfile copies each workspace library from a named build
-        // context, so the build context itself stays the service folder.
-        buildContexts: Object.fromEntries(
-          options.allLibraries.map((library) => [
-            library.projectName,
-            library.root,
-          ]),
-        ),
-        variant: 'auto',
-        pythonVersion: options.pythonVersion,
-      },
-    },
-  };
-}
-
-/** Registers the service in the workspace. */
+/**
+ * Registers the service in the workspace. Its targets (lock, install, serve,
+ * test, lint, format, docker-build, docker-load) are inferred from
+ * pyproject.toml, the Dockerfile and .python-version by the @mab/nx graph
+ * plugin, which init registers; the libraries' build contexts come from the
+ * project graph when the image is built.
+ */
 export function addProject(
   tree: Tree,
   options: NormalizedFastapiServiceOptions,
@@ -49,6 +18,6 @@ export function addProject(
     sourceRoot: joinPathFragments(options.projectRoot, 'src'),
     projectType: 'application',
     tags: options.tags,
-    targets: createServiceTargets(options),
+    targets: {},
   });
 }

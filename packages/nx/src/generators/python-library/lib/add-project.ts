@@ -5,11 +5,13 @@ import {
   joinPathFragments,
 } from '@nx/devkit';
 import { join } from 'node:path';
-import { createPoetryTargets } from '../../shared/python-targets';
 import { templateVersions } from '../../shared/template-versions';
 import type { NormalizedPythonLibraryOptions } from './normalize-options';
 
-/** Registers the library in the workspace with its Poetry targets. */
+/**
+ * Registers the library in the workspace. Its targets are inferred from
+ * pyproject.toml by the @mab/nx graph plugin, which init registers.
+ */
 export function addProject(
   tree: Tree,
   options: NormalizedPythonLibraryOptions,
@@ -19,7 +21,7 @@ export function addProject(
     sourceRoot: joinPathFragments(options.projectRoot, 'src'),
     projectType: 'library',
     tags: options.tags,
-    targets: createPoetryTargets(options.projectRoot),
+    targets: {},
   });
 }
 
