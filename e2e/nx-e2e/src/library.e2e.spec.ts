@@ -75,11 +75,22 @@ describeWithEngine()(
       const lock = readFileSync(join(root, 'poetry.lock'), 'utf8');
       expect(lock).toContain(`name = "${library}"`);
       expect(lock).toContain('name = "fastapi"');
+      // Targets are inferred by the graph plugin, and the library is an edge
+      // of the project graph, which gives docker-build its build context.
       const project = JSON.parse(
-        readFileSync(join(root, 'project.json'), 'utf8'),
+        workspace.nx(['show', 'project', service, '--json']),
       );
-      expect(project.targets['docker-build'].options.buildContexts).toEqual({
-        [library]: `libs/${library}`,
+      expect(project.targets['docker-build'].options.archive).toBe(true);
+      expect(project.targets['docker-load'].dependsOn).toEqual([
+        'docker-build',
+      ]);
+      const graphFile = join(workspace.root, 'graph.json');
+      workspace.nx(['graph', `--file=${graphFile}`]);
+      const graph = JSON.parse(readFileSync(graphFile, 'utf8')).graph;
+      expect(graph.dependencies[service]).toContainEqual({
+        source: service,
+        target: library,
+        type: 'static',
       });
     });
 

@@ -3,7 +3,9 @@ import { tryRun } from './run';
 /** Why the real engine cannot be used, or undefined when it can. */
 export function findEngineProblem(): string | undefined {
   const cwd = process.cwd();
-  const info = tryRun('docker', ['info', '--format', '{{.ServerVersion}}'], { cwd });
+  const info = tryRun('docker', ['info', '--format', '{{.ServerVersion}}'], {
+    cwd,
+  });
   if (info.status !== 0) {
     return `the Docker daemon is not reachable (${info.output.trim().split('\n').pop()})`;
   }
@@ -32,14 +34,19 @@ export function describeWithEngine(): jest.Describe {
   }
   const fix = 'Start it with "bash tools/engine.sh && bash tools/poetry.sh".';
   if (process.env.CI === 'true' || process.env.CI === '1') {
-    throw new Error(`The e2e tests need the real build engine, but ${problem}. ${fix}`);
+    throw new Error(
+      `The e2e tests need the real build engine, but ${problem}. ${fix}`,
+    );
   }
   console.warn(`Skipping the engine e2e tests because ${problem}. ${fix}`);
   return describe.skip;
 }
 
 /** Polls an HTTP URL until it answers 200 or the timeout passes; returns the status and body. */
-export async function waitForHttp(url: string, timeoutMs: number): Promise<{ status: number; body: string; seconds: number }> {
+export async function waitForHttp(
+  url: string,
+  timeoutMs: number,
+): Promise<{ status: number; body: string; seconds: number }> {
   const started = Date.now();
   let last = 'no answer';
   while (Date.now() - started < timeoutMs) {
@@ -55,5 +62,7 @@ export async function waitForHttp(url: string, timeoutMs: number): Promise<{ sta
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-  throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s; last result: ${last}`);
+  throw new Error(
+    `${url} did not answer 200 within ${timeoutMs / 1000} s; last result: ${last}`,
+  );
 }

@@ -3,7 +3,9 @@ import { publishPlugin, startRegistry, writeNpmUserConfig } from './registry';
 /** Starts Verdaccio and publishes the built plugin to it; the tests read its address from the environment. */
 export default async function globalSetup(): Promise<void> {
   const registry = await startRegistry();
-  console.log(`\nVerdaccio is listening on ${registry.url} (pid ${registry.pid})`);
+  console.log(
+    `\nVerdaccio is listening on ${registry.url} (pid ${registry.pid})`,
+  );
   const userConfig = writeNpmUserConfig(registry.url);
   process.env.E2E_REGISTRY_URL = registry.url;
   process.env.E2E_REGISTRY_PID = String(registry.pid);

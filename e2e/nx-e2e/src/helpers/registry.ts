@@ -1,4 +1,13 @@
-import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +23,11 @@ export function findFreePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -22,31 +35,48 @@ export function findFreePort(): Promise<number> {
 /** Starts Verdaccio on 127.0.0.1 and waits until it answers. */
 export async function startRegistry(): Promise<{ url: string; pid: number }> {
   // A version published by an earlier run would make this publish fail.
-  rmSync(join(WORKSPACE_ROOT, 'tmp/local-registry/storage/@mab'), { recursive: true, force: true });
+  rmSync(join(WORKSPACE_ROOT, 'tmp/local-registry/storage/@mab'), {
+    recursive: true,
+    force: true,
+  });
   mkdirSync(join(WORKSPACE_ROOT, 'tmp'), { recursive: true });
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
   const logFile = openSync(join(WORKSPACE_ROOT, 'tmp', 'verdaccio.log'), 'w');
   const pid = startBackground(
     process.execPath,
-    [join(WORKSPACE_ROOT, 'node_modules/verdaccio/bin/verdaccio'), '--config', '.verdaccio/config.yml', '--listen', `127.0.0.1:${port}`],
+    [
+      join(WORKSPACE_ROOT, 'node_modules/verdaccio/bin/verdaccio'),
+      '--config',
+      '.verdaccio/config.yml',
+      '--listen',
+      `127.0.0.1:${port}`,
+    ],
     { cwd: WORKSPACE_ROOT, logFile },
   );
   closeSync(logFile);
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const ready = await fetch(`${url}/-/ping`).then((response) => response.ok, () => false);
+    const ready = await fetch(`${url}/-/ping`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) {
       return { url, pid };
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   process.kill(pid);
-  throw new Error(`Verdaccio did not answer on ${url} within 60 s; see tmp/verdaccio.log`);
+  throw new Error(
+    `Verdaccio did not answer on ${url} within 60 s; see tmp/verdaccio.log`,
+  );
 }
 
 /** Environment that points npm at the local registry without touching the user's npm config. */
-export function registryEnv(url: string, userConfig: string): NodeJS.ProcessEnv {
+export function registryEnv(
+  url: string,
+  userConfig: string,
+): NodeJS.ProcessEnv {
   return {
     ...process.env,
     npm_config_registry: url,
@@ -61,7 +91,10 @@ export function registryEnv(url: string, userConfig: string): NodeJS.ProcessEnv 
 export function writeNpmUserConfig(url: string): string {
   const file = join(WORKSPACE_ROOT, 'tmp', 'e2e-npmrc');
   const host = url.replace(/^http:/, '');
-  writeFileSync(file, `registry=${url}/\n${host}/:_authToken=e2e-local-token\n`);
+  writeFileSync(
+    file,
+    `registry=${url}/\n${host}/:_authToken=e2e-local-token\n`,
+  );
   return file;
 }
 
@@ -69,14 +102,23 @@ export function writeNpmUserConfig(url: string): string {
 export function publishPlugin(url: string, userConfig: string): void {
   const staging = mkdtempSync(join(tmpdir(), 'mab-nx-publish-'));
   try {
-    cpSync(join(WORKSPACE_ROOT, 'dist/packages/nx'), staging, { recursive: true });
+    cpSync(join(WORKSPACE_ROOT, 'dist/packages/nx'), staging, {
+      recursive: true,
+    });
     const manifestPath = join(staging, 'package.json');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    writeFileSync(manifestPath, JSON.stringify({ ...manifest, version: E2E_VERSION }, null, 2));
-    run('npm', ['publish', '--registry', url, '--tag', 'e2e', '--access', 'public'], {
-      cwd: staging,
-      env: registryEnv(url, userConfig),
-    });
+    writeFileSync(
+      manifestPath,
+      JSON.stringify({ ...manifest, version: E2E_VERSION }, null, 2),
+    );
+    run(
+      'npm',
+      ['publish', '--registry', url, '--tag', 'e2e', '--access', 'public'],
+      {
+        cwd: staging,
+        env: registryEnv(url, userConfig),
+      },
+    );
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

@@ -3,6 +3,14 @@ import { spawn, spawnSync } from 'node:child_process';
 // The e2e helpers use node:child_process because Jest's module loader cannot
 // require the ESM-only execa; the plugin itself runs every process through execa.
 
+// Nx colours its output even when piped; tests match plain text.
+const ANSI_ESCAPE = new RegExp(String.fromCharCode(27) + '\\[[0-9;]*m', 'g');
+
+/** Removes terminal colour codes from command output. */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI_ESCAPE, '');
+}
+
 export interface RunOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;
@@ -22,29 +30,42 @@ export function run(file: string, args: string[], options: RunOptions): string {
     maxBuffer: 256 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  const output = stripAnsi(`${result.stdout ?? ''}${result.stderr ?? ''}`);
   if (options.echo !== false) {
     process.stdout.write(output);
   }
   if (result.status !== 0) {
-    throw new Error(`"${[file, ...args].join(' ')}" failed with exit code ${result.status}:\n${output.slice(-4000)}`);
+    throw new Error(
+      `"${[file, ...args].join(' ')}" failed with exit code ${result.status}:\n${output.slice(-4000)}`,
+    );
   }
-  return result.stdout;
+  return stripAnsi(result.stdout);
 }
 
 /** Runs a command and returns its exit code and output without throwing. */
-export function tryRun(file: string, args: string[], options: RunOptions): { status: number; output: string } {
+export function tryRun(
+  file: string,
+  args: string[],
+  options: RunOptions,
+): { status: number; output: string } {
   const result = spawnSync(file, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return { status: result.status ?? 1, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
+  return {
+    status: result.status ?? 1,
+    output: stripAnsi(`${result.stdout ?? ''}${result.stderr ?? ''}`),
+  };
 }
 
 /** Starts a long-running process in the background and returns its PID. */
-export function startBackground(file: string, args: string[], options: RunOptions & { logFile: number }): number {
+export function startBackground(
+  file: string,
+  args: string[],
+  options: RunOptions & { logFile: number },
+): number {
   const child = spawn(file, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,

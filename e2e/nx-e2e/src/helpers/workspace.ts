@@ -26,18 +26,37 @@ export function createTestWorkspace(nxVersion: string): TestWorkspace {
   const url = process.env.E2E_REGISTRY_URL;
   const userConfig = process.env.E2E_NPM_USERCONFIG;
   if (!url || !userConfig) {
-    throw new Error('E2E_REGISTRY_URL is not set: run the e2e tests through "nx e2e nx-e2e", whose global setup starts the registry');
+    throw new Error(
+      'E2E_REGISTRY_URL is not set: run the e2e tests through "nx e2e nx-e2e", whose global setup starts the registry',
+    );
   }
   const root = mkdtempSync(join(tmpdir(), 'mab-nx-e2e-'));
   const env = registryEnv(url, userConfig);
   writeFileSync(
     join(root, 'package.json'),
-    JSON.stringify({ name: 'e2e-workspace', version: '0.0.0', private: true, devDependencies: { nx: nxVersion } }, null, 2),
+    JSON.stringify(
+      {
+        name: 'e2e-workspace',
+        version: '0.0.0',
+        private: true,
+        devDependencies: { nx: nxVersion },
+      },
+      null,
+      2,
+    ),
   );
-  writeFileSync(join(root, 'nx.json'), JSON.stringify({ $schema: './node_modules/nx/schemas/nx-schema.json' }, null, 2));
+  writeFileSync(
+    join(root, 'nx.json'),
+    JSON.stringify(
+      { $schema: './node_modules/nx/schemas/nx-schema.json' },
+      null,
+      2,
+    ),
+  );
   run('git', ['init', '--quiet', '--initial-branch=main'], { cwd: root, env });
   run('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, env });
-  const nx = (args: string[]) => run(join(root, 'node_modules/.bin/nx'), args, { cwd: root, env });
+  const nx = (args: string[]) =>
+    run(join(root, 'node_modules/.bin/nx'), args, { cwd: root, env });
   nx(['add', '@mab/nx@e2e']);
   return {
     root,
