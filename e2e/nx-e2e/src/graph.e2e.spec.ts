@@ -39,10 +39,14 @@ describeWithEngine()('nx affected and the cache for services a, b, c', () => {
   const containers: string[] = [];
   const clones: string[] = [];
 
-  const nx = (args: string[], root = workspace.root) => {
+  const nx = (
+    args: string[],
+    root = workspace.root,
+    extraEnv: NodeJS.ProcessEnv = {},
+  ) => {
     const result = tryRun(join(root, 'node_modules/.bin/nx'), args, {
       cwd: root,
-      env,
+      env: { ...env, ...extraEnv },
     });
     console.log(`$ nx ${args.join(' ')}\n${result.output}`);
     return result;
@@ -204,7 +208,19 @@ describeWithEngine()('nx affected and the cache for services a, b, c', () => {
       .requests()
       .filter((line) => /^GET .* 200$/.test(line)).length;
 
-    const result = nx(['run', 'a:docker-load', '--output-style=stream'], clone);
+    // Nx 23 shares its local cache between clones of one repository under
+    // ~/.nx; a second machine has none, so this clone gets empty folders.
+    const result = nx(
+      ['run', 'a:docker-load', '--output-style=stream'],
+      clone,
+      {
+        NX_CACHE_DIRECTORY: join(clone, '.nx-second-machine/cache'),
+        NX_WORKSPACE_DATA_DIRECTORY: join(
+          clone,
+          '.nx-second-machine/workspace-data',
+        ),
+      },
+    );
 
     expect(result.status).toBe(0);
     expect(result.output).toMatch(/nx run a:docker-build\s+\[remote cache\]/);
