@@ -330,6 +330,30 @@ describeWithEngine()('docker-build executor on the real engine', () => {
     );
   });
 
+  it('reports a missing docker CLI', () => {
+    // node and git live in /usr/bin; the docker CLI only in /usr/local/bin.
+    const result = nx(['run', `${name}:docker-build`, '--skip-nx-cache'], {
+      PATH: '/usr/bin:/bin',
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain(
+      'The Docker CLI "docker" was not found on PATH, so no image can be built. Install the Docker CLI with the Buildx plugin (see https://github.com/mab-dev/nx#a-build-engine).',
+    );
+  });
+
+  it('reports a missing Dockerfile', () => {
+    const result = nx([
+      'run',
+      `${name}:docker-build`,
+      `--file=apps/${name}/Dockerfile.missing`,
+      '--skip-nx-cache',
+    ]);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain(
+      `The Dockerfile "apps/${name}/Dockerfile.missing" of project "${name}" does not exist. Create it or set the "file" option to its path relative to the workspace root.`,
+    );
+  });
+
   it('reports an unset secret variable', () => {
     const result = nx(['run', `${name}:docker-build`, '--skip-nx-cache'], {
       E2E_TOKEN: undefined,

@@ -116,6 +116,14 @@ describeWithEngine()(
       ).toBe(pyproject);
     });
 
+    it('writes a Dockerfile that hadolint accepts', () => {
+      // Both variants are stages of this one file.
+      const dockerfile = join(workspace.root, 'apps', service, 'Dockerfile');
+      const result = tryRun('hadolint', [dockerfile], { cwd: workspace.root });
+      expect(result.output).toBe('');
+      expect(result.status).toBe(0);
+    });
+
     it('passes pytest and ruff through Nx', () => {
       const nxRun = (target: string) =>
         workspace.nx(['run', target, '--skip-nx-cache']);
