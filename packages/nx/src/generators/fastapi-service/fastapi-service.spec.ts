@@ -230,7 +230,7 @@ describe('fastapi-service generator', () => {
     expect(dockerfile).toContain('--implementation cp');
     expect(dockerfile).toContain('--mount=type=cache,target=/root/.cache/pip');
     expect(dockerfile).toContain(
-      '--mount=type=cache,target=/root/.cache/pypoetry',
+      '--mount=type=cache,target=/root/.cache/pypoetry,sharing=locked',
     );
     expect(dockerfile).toContain('HEALTHCHECK');
     expect(dockerfile).toContain('USER 10001:10001');
