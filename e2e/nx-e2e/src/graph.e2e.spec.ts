@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CacheServer } from './helpers/cache-server';
 import { startCacheServer } from './helpers/cache-server';
-import { describeWithEngine, waitForHttp } from './helpers/engine';
-import { findFreePort } from './helpers/registry';
+import { describeWithEngine, runAndProbe } from './helpers/engine';
 import { run, tryRun } from './helpers/run';
 import type { TestWorkspace } from './helpers/workspace';
 import { createTestWorkspace } from './helpers/workspace';
@@ -227,30 +226,12 @@ describeWithEngine()('nx affected and the cache for services a, b, c', () => {
     expect(
       cache.requests().filter((line) => /^GET .* 200$/.test(line)).length,
     ).toBeGreaterThan(downloadsBefore);
-    const port = await findFreePort();
     containers.push('mab-e2e-graph-a');
-    run(
-      'docker',
-      [
-        'run',
-        '--detach',
-        '--rm',
-        '--name',
-        'mab-e2e-graph-a',
-        '--network',
-        'host',
-        '--env',
-        'UVICORN_HOST=127.0.0.1',
-        '--env',
-        `UVICORN_PORT=${port}`,
-        'a:latest',
-      ],
-      { cwd: clone },
-    );
-    const answer = await waitForHttp(
-      `http://127.0.0.1:${port}/healthz`,
-      90_000,
-    );
+    const answer = await runAndProbe({
+      image: 'a:latest',
+      container: 'mab-e2e-graph-a',
+      cwd: clone,
+    });
     console.log(
       `[e2e] a:latest restored from the remote cache answered ${answer.status} ${answer.body}`,
     );

@@ -1,15 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeWithEngine, waitForHttp } from './helpers/engine';
-import { findFreePort } from './helpers/registry';
+import { describeWithEngine, runAndProbe } from './helpers/engine';
 import { run, tryRun } from './helpers/run';
 import type { TestWorkspace } from './helpers/workspace';
 import { createTestWorkspace, uniq } from './helpers/workspace';
 
 const NX_VERSION = '23.2.1';
 const PLATFORMS = ['amd64', 'arm64'] as const;
-// Under QEMU, FastAPI on arm64 needs up to 60 s before /healthz responds.
-const HEALTH_TIMEOUT_MS = 120_000;
 
 describeWithEngine()(
   'python-library used by a fastapi-service, cross-built for amd64 and arm64',
@@ -164,33 +161,14 @@ describeWithEngine()(
     it.each(PLATFORMS)(
       'serves /healthz from the %s image as a non-root user',
       async (platform) => {
-        const port = await findFreePort();
         const container = `${service}-${platform}`;
         containers.push(container);
-        run(
-          'docker',
-          [
-            'run',
-            '--detach',
-            '--rm',
-            '--name',
-            container,
-            '--network',
-            'host',
-            '--platform',
-            `linux/${platform}`,
-            '--env',
-            'UVICORN_HOST=127.0.0.1',
-            '--env',
-            `UVICORN_PORT=${port}`,
-            `${service}:${tag}-${platform}`,
-          ],
-          { cwd: workspace.root },
-        );
-        const answer = await waitForHttp(
-          `http://127.0.0.1:${port}/healthz`,
-          HEALTH_TIMEOUT_MS,
-        );
+        const answer = await runAndProbe({
+          image: `${service}:${tag}-${platform}`,
+          container,
+          platform,
+          cwd: workspace.root,
+        });
         expect(answer.body).toBe('{"status":"ok"}');
         const user = run('docker', ['exec', container, 'id', '-u'], {
           cwd: workspace.root,

@@ -1,15 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeWithEngine, waitForHttp } from './helpers/engine';
-import { findFreePort } from './helpers/registry';
+import { describeWithEngine, runAndProbe } from './helpers/engine';
 import { run, tryRun } from './helpers/run';
 import type { TestWorkspace } from './helpers/workspace';
 import { createTestWorkspace, uniq } from './helpers/workspace';
 
 const NX_VERSION = '23.2.1';
 const PLATFORMS = ['amd64', 'arm64'] as const;
-// Under QEMU, FastAPI on arm64 needs 15-20 s before its first answer.
-const HEALTH_TIMEOUT_MS = 90_000;
 
 describeWithEngine()(
   'fastapi-service built for amd64 and arm64 on the real engine',
@@ -127,33 +124,14 @@ describeWithEngine()(
     it.each(PLATFORMS)(
       'serves /healthz from the %s image',
       async (platform) => {
-        const port = await findFreePort();
         const container = `${name}-${platform}`;
         containers.push(container);
-        run(
-          'docker',
-          [
-            'run',
-            '--detach',
-            '--rm',
-            '--name',
-            container,
-            '--network',
-            'host',
-            '--platform',
-            `linux/${platform}`,
-            '--env',
-            'UVICORN_HOST=127.0.0.1',
-            '--env',
-            `UVICORN_PORT=${port}`,
-            `${name}:${tag}-${platform}`,
-          ],
-          { cwd: workspace.root },
-        );
-        const answer = await waitForHttp(
-          `http://127.0.0.1:${port}/healthz`,
-          HEALTH_TIMEOUT_MS,
-        );
+        const answer = await runAndProbe({
+          image: `${name}:${tag}-${platform}`,
+          container,
+          platform,
+          cwd: workspace.root,
+        });
         timings[`first /healthz answer, linux/${platform}`] = answer.seconds;
         console.log(
           `[e2e] linux/${platform} /healthz answered HTTP ${answer.status} ${answer.body} after ${answer.seconds.toFixed(1)} s`,

@@ -1,4 +1,5 @@
-import { tryRun } from './run';
+import { findFreePort } from './registry';
+import { run, tryRun } from './run';
 
 /** Why the real engine cannot be used, or undefined when it can. */
 export function findEngineProblem(): string | undefined {
@@ -64,5 +65,43 @@ export async function waitForHttp(
   }
   throw new Error(
     `${url} did not answer 200 within ${timeoutMs / 1000} s; last result: ${last}`,
+  );
+}
+
+/**
+ * Runs an image in the background on a free port of 127.0.0.1, with uvicorn
+ * told where to listen, and waits until /healthz answers 200.
+ */
+export async function runAndProbe(options: {
+  image: string;
+  container: string;
+  platform?: string;
+  cwd: string;
+  timeoutMs?: number;
+}): Promise<{ status: number; body: string; seconds: number }> {
+  const port = await findFreePort();
+  run(
+    'docker',
+    [
+      'run',
+      '--detach',
+      '--rm',
+      '--name',
+      options.container,
+      '--network',
+      'host',
+      ...(options.platform ? ['--platform', `linux/${options.platform}`] : []),
+      '--env',
+      'UVICORN_HOST=127.0.0.1',
+      '--env',
+      `UVICORN_PORT=${port}`,
+      options.image,
+    ],
+    { cwd: options.cwd },
+  );
+  // Under QEMU, FastAPI on arm64 needs 15-20 s before its first answer.
+  return waitForHttp(
+    `http://127.0.0.1:${port}/healthz`,
+    options.timeoutMs ?? 90_000,
   );
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../utils/errors';
 import { formatCommand, runCommand } from '../../utils/exec';
+import { readProjectLocation } from '../../utils/project-location';
 import {
   imagetoolsCreateArgs,
   multiPlatformLoadArgs,
@@ -42,7 +43,7 @@ export async function dockerBuildExecutor(
   process.once('SIGTERM', stop);
   try {
     const options = await completeOptions(
-      normalizeOptions(schema, projectLocation(context)),
+      normalizeOptions(schema, readProjectLocation(context, 'docker-build')),
       context,
     );
     // Archives and images.json are written beside outputPath and moved into it
@@ -128,23 +129,6 @@ async function completeOptions(
     labels,
     buildContexts,
     target: variant?.stage ?? options.target,
-  };
-}
-
-function projectLocation(context: ExecutorContext) {
-  const projectName = context.projectName;
-  const project = projectName
-    ? context.projectsConfigurations?.projects[projectName]
-    : undefined;
-  if (!projectName || !project) {
-    throw new UserError(
-      'The docker-build executor must run as a target of a project, for example "nx run api:docker-build".',
-    );
-  }
-  return {
-    projectName,
-    projectRoot: project.root,
-    workspaceRoot: context.root,
   };
 }
 

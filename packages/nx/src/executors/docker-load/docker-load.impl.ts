@@ -5,6 +5,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import * as z from 'zod';
 import { UserError } from '../../utils/errors';
 import { runCommand } from '../../utils/exec';
+import { readProjectLocation } from '../../utils/project-location';
 import { lastLine } from '../docker-build/lib/preflight';
 import type { DockerLoadExecutorSchema } from './schema';
 
@@ -26,7 +27,10 @@ export async function dockerLoadExecutor(
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
   try {
-    const { projectName, projectRoot } = projectOf(context);
+    const { projectName, projectRoot } = readProjectLocation(
+      context,
+      'docker-load',
+    );
     const outputPath = resolve(
       context.root,
       schema.outputPath ?? join('dist', 'docker', projectRoot),
@@ -44,19 +48,6 @@ export async function dockerLoadExecutor(
     }
     throw error;
   }
-}
-
-function projectOf(context: ExecutorContext) {
-  const projectName = context.projectName;
-  const project = projectName
-    ? context.projectsConfigurations?.projects[projectName]
-    : undefined;
-  if (!projectName || !project) {
-    throw new UserError(
-      'The docker-load executor must run as a target of a project, for example "nx run api:docker-load".',
-    );
-  }
-  return { projectName, projectRoot: project.root };
 }
 
 /** Reads and validates images.json, naming the fix when it is missing or unreadable. */

@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import * as z from 'zod';
 import { UserError } from '../../../utils/errors';
+import type { ProjectLocation } from '../../../utils/project-location';
 import type { DockerBuildExecutorSchema } from '../schema';
 import { normalizePlatforms } from './platforms';
 
@@ -51,11 +52,6 @@ export interface NormalizedDockerBuildOptions {
   quiet: boolean;
 }
 
-export interface ProjectLocation {
-  projectName: string;
-  projectRoot: string;
-  workspaceRoot: string;
-}
 
 export const DEFAULT_TAGS = ['latest'];
 export const DEFAULT_PLATFORMS = 'native';
