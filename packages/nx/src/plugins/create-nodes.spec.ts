@@ -1,5 +1,5 @@
 import type { CreateNodesContext } from '@nx/devkit';
-import { AggregateCreateNodesError } from '@nx/devkit';
+import { logger } from '@nx/devkit';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -377,37 +377,31 @@ describe('createNodes', () => {
     ]);
   });
 
-  it('reports a malformed project and keeps the others', async () => {
+  it('warns about a malformed project and keeps the others', async () => {
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
     const files = writeFiles({
       'apps/orders/pyproject.toml': SERVICE_PYPROJECT,
       'libs/broken/pyproject.toml': '[tool.poetry]\nversion = "0.1.0"\n',
       'libs/bad-toml/pyproject.toml': 'name = \n',
     });
 
-    const error = await Promise.resolve(
-      createNodesFunction(files, undefined, context),
-    ).then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
+    const results = await createNodesFunction(files, undefined, context);
 
-    expect(error).toBeInstanceOf(AggregateCreateNodesError);
-    const aggregate = error as AggregateCreateNodesError;
     expect(
-      aggregate.errors.map(([file, cause]) => [file, cause.message]),
+      results.map(([file, result]) => [
+        file,
+        Object.keys(result.projects ?? {}),
+      ]),
     ).toEqual([
-      [
-        'libs/broken/pyproject.toml',
-        '"libs/broken/pyproject.toml" has no package name. Set name in [project] (Poetry 2) or in [tool.poetry] (Poetry 1). The project in "libs/broken" was skipped.',
-      ],
-      [
-        'libs/bad-toml/pyproject.toml',
-        'Invalid TOML in "libs/bad-toml/pyproject.toml" at line 1, column 8 (invalid value). The project in "libs/bad-toml" was skipped.',
-      ],
+      ['apps/orders/pyproject.toml', ['apps/orders']],
+      ['libs/broken/pyproject.toml', []],
+      ['libs/bad-toml/pyproject.toml', []],
     ]);
-    expect(aggregate.partialResults.map(([file]) => file)).toEqual([
-      'apps/orders/pyproject.toml',
+    expect(warn.mock.calls.map((call) => call[0])).toEqual([
+      '"libs/broken/pyproject.toml" has no package name. Set name in [project] (Poetry 2) or in [tool.poetry] (Poetry 1). The project in "libs/broken" was skipped.',
+      'Invalid TOML in "libs/bad-toml/pyproject.toml" at line 1, column 8 (invalid value). The project in "libs/bad-toml" was skipped.',
     ]);
+    warn.mockRestore();
   });
 
   it('reports invalid plugin options', async () => {

@@ -4,11 +4,10 @@ import type {
   CreateNodesResult,
   TargetConfiguration,
 } from '@nx/devkit';
-import { createNodesFromFiles } from '@nx/devkit';
+import { createNodesFromFiles, logger } from '@nx/devkit';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createPoetryTargets } from '../generators/shared/python-targets';
-import { UserError } from '../utils/errors';
 import { toModuleName } from '../utils/python-names';
 import type {
   MabNxPluginOptions,
@@ -64,9 +63,12 @@ function createProjectNode(
     if (result.problem === 'not-a-project') {
       return {};
     }
-    throw new UserError(
+    // A warning rather than an error: Nx fails the whole project graph when
+    // createNodes throws, and one broken file must not stop every command.
+    logger.warn(
       `${result.message} The project in "${dirname(file)}" was skipped.`,
     );
+    return {};
   }
   if (!result.pyproject.isPoetry) {
     return {};

@@ -126,6 +126,13 @@ describe('fastapi-service generator', () => {
     expect(dockerfile).not.toMatch(/^# syntax=/m);
   });
 
+  it('accepts a Python version parsed as a number', async () => {
+    await generate(tree, { pythonVersion: 3.12 });
+    expect(tree.read('apps/orders-api/.python-version', 'utf-8')).toBe(
+      '3.12\n',
+    );
+  });
+
   it('writes the Python version into the image and the target', async () => {
     await generate(tree, { pythonVersion: '3.12' });
     const dockerfile = tree.read('apps/orders-api/Dockerfile', 'utf-8');
@@ -401,7 +408,12 @@ describe('fastapi-service generator', () => {
     expect(schema.properties.pythonVersion.default).toBe(
       DEFAULT_PYTHON_VERSION,
     );
-    expect(schema.properties.pythonVersion.enum).toEqual(PYTHON_VERSIONS);
+    expect(schema.properties.pythonVersion.anyOf[0].enum).toEqual(
+      PYTHON_VERSIONS,
+    );
+    expect(schema.properties.pythonVersion.anyOf[1].enum).toEqual(
+      PYTHON_VERSIONS.map(Number),
+    );
     expect(schema.properties.skipInstall.default).toBe(false);
     expect(schema.properties.skipFormat.default).toBe(false);
   });

@@ -253,7 +253,12 @@ describe('python-library generator', () => {
     expect(schema.properties.pythonVersion.default).toBe(
       DEFAULT_PYTHON_VERSION,
     );
-    expect(schema.properties.pythonVersion.enum).toEqual(PYTHON_VERSIONS);
+    expect(schema.properties.pythonVersion.anyOf[0].enum).toEqual(
+      PYTHON_VERSIONS,
+    );
+    expect(schema.properties.pythonVersion.anyOf[1].enum).toEqual(
+      PYTHON_VERSIONS.map(Number),
+    );
     const fixture: Required<PythonLibraryGeneratorSchema> = {
       name: 'a',
       directory: 'a',

@@ -10,7 +10,8 @@ import { resolveLibraries, splitList } from '../../utils/workspace-libraries';
 export interface PythonProjectSchema {
   name: string;
   directory?: string;
-  pythonVersion?: string;
+  /** A string, or a number when it comes from the command line (3.11). */
+  pythonVersion?: string | number;
   tags?: string;
   dependencies?: string | string[];
   skipInstall?: boolean;
@@ -63,7 +64,7 @@ export function normalizePythonProject(
   const projectRoot = normalizePath(
     schema.directory?.trim() || joinPathFragments(kind.folder, name),
   ).replace(/\/+$/, '');
-  const pythonVersion = schema.pythonVersion ?? DEFAULT_PYTHON_VERSION;
+  const pythonVersion = String(schema.pythonVersion ?? DEFAULT_PYTHON_VERSION);
   const libraries = resolveLibraries(tree, splitList(schema.dependencies));
   const problems = [
     ...validatePackageName(name, kind.name, kind.example),
