@@ -1,5 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeWithEngine } from './helpers/engine';
@@ -304,14 +310,20 @@ describeWithEngine()('docker-build executor on the real engine', () => {
   });
 
   it('reports a missing buildx plugin', () => {
+    // The engine script puts buildx in the user's plugin folder, so an empty
+    // DOCKER_CONFIG hides it: the real condition, not a stub.
     const emptyConfig = mkdtempSync(join(tmpdir(), 'mab-docker-config-'));
-    const result = nx(['run', `${name}:docker-build`, '--skip-nx-cache'], {
-      DOCKER_CONFIG: emptyConfig,
-    });
-    expect(result.status).not.toBe(0);
-    expect(result.output).toMatch(
-      /Docker Buildx is not installed: "docker buildx version" failed, while the Docker CLI [0-9.]+ was found\./,
-    );
+    try {
+      const result = nx(['run', `${name}:docker-build`, '--skip-nx-cache'], {
+        DOCKER_CONFIG: emptyConfig,
+      });
+      expect(result.status).not.toBe(0);
+      expect(result.output).toMatch(
+        /Docker Buildx is not installed: "docker buildx version" failed, while the Docker CLI [0-9.]+ was found\./,
+      );
+    } finally {
+      rmSync(emptyConfig, { recursive: true, force: true });
+    }
   });
 
   it('reports a platform the builder lacks', () => {

@@ -79,7 +79,7 @@ describeWithEngine()(
       );
       expect(project.targets['docker-build'].options.archive).toBe(true);
       expect(project.targets['docker-load'].dependsOn).toEqual([
-        'docker-build',
+        { target: 'docker-build', params: 'forward' },
       ]);
       const graphFile = join(workspace.root, 'graph.json');
       workspace.nx(['graph', `--file=${graphFile}`]);

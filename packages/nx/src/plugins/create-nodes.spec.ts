@@ -359,7 +359,7 @@ describe('createNodes', () => {
     ]);
     expect(
       result.projects?.['apps/orders']?.targets?.['docker-load']?.dependsOn,
-    ).toEqual(['image']);
+    ).toEqual([{ target: 'image', params: 'forward' }]);
   });
 
   it('skips files that are not Poetry projects', async () => {

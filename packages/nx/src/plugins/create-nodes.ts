@@ -298,7 +298,9 @@ function createDockerBuildTarget(
 function createDockerLoadTarget(buildTargetName: string): TargetConfiguration {
   return {
     executor: '@mab/nx:docker-load',
-    dependsOn: [buildTargetName],
+    // Forwarded, so that `nx run api:docker-load --platforms=arm64,amd64`
+    // loads what a docker-build with the same options produced.
+    dependsOn: [{ target: buildTargetName, params: 'forward' }],
     cache: false,
     options: {},
     metadata: {

@@ -60,7 +60,7 @@ export function resolveLibraries(
     );
     if (!library) {
       problems.push(
-        `Unknown library "${name}": no project of that name has a pyproject.toml. Create it with "nx g @mab/nx:python-library ${name}" or pass one of: ${available.join(', ') || 'none exist yet'}.`,
+        `Unknown library "${name}": no project of that name has a pyproject.toml. Create it with "nx g @mab/nx:python-library ${name}"${available.length > 0 ? ` or pass one of: ${available.join(', ')}` : ''}.`,
       );
       continue;
     }

@@ -25,7 +25,7 @@ import {
   publishResults,
 } from './lib/outputs';
 import type { PlatformResult } from './lib/outputs';
-import { lastLine, runPreflight } from './lib/preflight';
+import { checkFiles, lastLine, runPreflight } from './lib/preflight';
 import type { DockerBuildExecutorSchema } from './schema';
 
 /** Builds a project's image with one `docker buildx build` per platform. */
@@ -38,7 +38,14 @@ export async function dockerBuildExecutor(
   const metadataFolder = mkdtempSync(join(tmpdir(), 'mab-docker-build-'));
   let staging: string | undefined;
   const abort = new AbortController();
-  const stop = () => abort.abort();
+  // The task runner may end this process soon after the signal, before
+  // `finally` runs, so the partial output goes here too.
+  const stop = () => {
+    abort.abort();
+    if (staging) {
+      rmSync(staging, { recursive: true, force: true });
+    }
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
@@ -50,8 +57,13 @@ export async function dockerBuildExecutor(
     // only when every platform succeeded, so a failed build never leaves a
     // half-written output for Nx to cache.
     staging = `${options.outputPath}.partial-${process.pid}`;
-    const builds = planBuilds(options, metadataFolder, staging);
+    const builds = planBuilds(
+      options,
+      metadataFolder,
+      options.dryRun ? options.outputPath : staging,
+    );
     if (options.dryRun) {
+      checkFiles(options);
       builds.forEach((build) =>
         logger.info(
           `[${build.platform}] ${formatCommand('docker', redactArgs(build.args))}`,

@@ -1,11 +1,18 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { logger } from '@nx/devkit';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandResult } from '../../utils/exec';
 import { runCommand } from '../../utils/exec';
 import { dockerLoadExecutor } from './docker-load.impl';
+
+const createdFolders: string[] = [];
+afterAll(() =>
+  createdFolders.forEach((folder) =>
+    rmSync(folder, { recursive: true, force: true }),
+  ),
+);
 
 jest.mock('../../utils/exec', () => ({
   ...jest.requireActual('../../utils/exec'),
@@ -27,6 +34,7 @@ function workspace(
   archives: string[] = [],
 ): { root: string; context: ExecutorContext } {
   const root = mkdtempSync(join(tmpdir(), 'mab-docker-load-'));
+  createdFolders.push(root);
   const output = join(root, 'dist/docker/apps/api');
   mkdirSync(output, { recursive: true });
   if (images !== undefined) {

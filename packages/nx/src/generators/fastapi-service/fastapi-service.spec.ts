@@ -321,6 +321,18 @@ describe('fastapi-service generator', () => {
         'Invalid service name "import": "import" is a Python keyword and cannot name a module. Choose another name, for example "import-service".',
     },
     {
+      name: 'a standard library module',
+      options: { name: 'json' },
+      message:
+        'Invalid service name "json": the module "json" would shadow the standard library or a dependency of the same name. Choose another name, for example "json-service".',
+    },
+    {
+      name: 'a dependency',
+      options: { name: 'fastapi' },
+      message:
+        'Invalid service name "fastapi": the module "fastapi" would shadow the standard library or a dependency of the same name. Choose another name, for example "fastapi-service".',
+    },
+    {
       name: 'a port out of range',
       options: { port: 70000 },
       message: 'Invalid port "70000": use a whole number from 1 to 65535.',
@@ -335,7 +347,7 @@ describe('fastapi-service generator', () => {
       name: 'an unknown library',
       options: { dependencies: 'missing-lib' },
       message:
-        'Unknown library "missing-lib": no project of that name has a pyproject.toml. Create it with "nx g @mab/nx:python-library missing-lib" or pass one of: none exist yet.',
+        'Unknown library "missing-lib": no project of that name has a pyproject.toml. Create it with "nx g @mab/nx:python-library missing-lib".',
     },
     {
       name: 'a port of zero',

@@ -14,7 +14,7 @@ describe('init generator', () => {
     tree.write('.gitignore', 'node_modules\n');
     await initGenerator(tree, { skipFormat: true });
     expect(tree.read('.gitignore', 'utf-8')).toBe(
-      'node_modules\n\n# Python (@mab/nx)\n.venv/\n__pycache__/\n.pytest_cache/\n.ruff_cache/\n',
+      'node_modules\n\n# Python (@mab/nx)\n.venv/\n__pycache__/\n.pytest_cache/\n.ruff_cache/\n/dist\n/.nx/cache\n/.nx/workspace-data\n',
     );
   });
 

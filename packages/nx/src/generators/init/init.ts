@@ -4,12 +4,18 @@ import type { InitGeneratorSchema } from './schema';
 
 export const PLUGIN_NAME = '@mab/nx';
 
-/** Files of Poetry virtual environments and Python caches that never belong in git. */
+/**
+ * What never belongs in git: Poetry virtual environments, Python caches, and
+ * Nx's outputs and cache, where docker-build writes large OCI archives.
+ */
 export const PYTHON_IGNORES = [
   '.venv/',
   '__pycache__/',
   '.pytest_cache/',
   '.ruff_cache/',
+  '/dist',
+  '/.nx/cache',
+  '/.nx/workspace-data',
 ];
 
 /**

@@ -186,7 +186,7 @@ describe('python-library generator', () => {
       name: 'an unknown library',
       options: { dependencies: 'nope' },
       message:
-        'Unknown library "nope": no project of that name has a pyproject.toml. Create it with "nx g @mab/nx:python-library nope" or pass one of: none exist yet.',
+        'Unknown library "nope": no project of that name has a pyproject.toml. Create it with "nx g @mab/nx:python-library nope".',
     },
     {
       name: 'an absolute directory',
@@ -206,7 +206,7 @@ describe('python-library generator', () => {
       JSON.stringify({ name: 'web', root: 'apps/web' }),
     );
     await expect(generate(tree, { dependencies: 'web' })).rejects.toThrow(
-      'Unknown library "web": no project of that name has a pyproject.toml. Create it with "nx g @mab/nx:python-library web" or pass one of: none exist yet.',
+      'Unknown library "web": no project of that name has a pyproject.toml. Create it with "nx g @mab/nx:python-library web".',
     );
   });
 
@@ -216,8 +216,8 @@ describe('python-library generator', () => {
     ).rejects.toThrow(
       [
         `Invalid library name "Bad": ${NAME_RULE}`,
-        'Unknown library "x": no project of that name has a pyproject.toml. Create it with "nx g @mab/nx:python-library x" or pass one of: none exist yet.',
-        'Unknown library "y": no project of that name has a pyproject.toml. Create it with "nx g @mab/nx:python-library y" or pass one of: none exist yet.',
+        'Unknown library "x": no project of that name has a pyproject.toml. Create it with "nx g @mab/nx:python-library x".',
+        'Unknown library "y": no project of that name has a pyproject.toml. Create it with "nx g @mab/nx:python-library y".',
       ].join('\n'),
     );
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandResult } from '../../../utils/exec';
@@ -6,6 +6,13 @@ import { runCommand } from '../../../utils/exec';
 import { createBuilderArgs, ensureBuilder } from './builder';
 import type { NormalizedDockerBuildOptions } from './normalize-options';
 import { normalizeOptions } from './normalize-options';
+
+const createdFolders: string[] = [];
+afterAll(() =>
+  createdFolders.forEach((folder) =>
+    rmSync(folder, { recursive: true, force: true }),
+  ),
+);
 
 jest.mock('../../../utils/exec', () => ({
   ...jest.requireActual('../../../utils/exec'),
@@ -27,6 +34,7 @@ function options(
   overrides: Record<string, unknown> = {},
 ): NormalizedDockerBuildOptions {
   const root = mkdtempSync(join(tmpdir(), 'mab-builder-'));
+  createdFolders.push(root);
   writeFileSync(join(root, 'Dockerfile'), 'FROM scratch\n');
   return normalizeOptions(
     {

@@ -1,10 +1,18 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { graphBuildContexts } from './graph-contexts';
 
+const createdFolders: string[] = [];
+afterAll(() =>
+  createdFolders.forEach((folder) =>
+    rmSync(folder, { recursive: true, force: true }),
+  ),
+);
+
 function workspaceWith(pythonRoots: string[]): string {
   const root = mkdtempSync(join(tmpdir(), 'mab-graph-contexts-'));
+  createdFolders.push(root);
   for (const project of pythonRoots) {
     mkdirSync(join(root, project), { recursive: true });
     writeFileSync(

@@ -199,25 +199,25 @@ describe('normalizeOptions', () => {
 
   it('rejects an invalid image name', () => {
     expect(() => normalize({ image: 'Team/API' })).toThrow(
-      'Invalid docker-build options for project "api":\n✖ must be a lowercase image repository such as api or 127.0.0.1:5000/team/api\n  → at image',
+      'Invalid docker-build options for project "api":\n✖ "Team/API" is not an image repository: use lowercase letters, digits and separators, such as api or 127.0.0.1:5000/team/api\n  → at image',
     );
   });
 
   it('rejects an image with a tag', () => {
     expect(() => normalize({ image: 'api:1.0' })).toThrow(
-      'Invalid docker-build options for project "api":\n✖ must be a lowercase image repository such as api or 127.0.0.1:5000/team/api\n  → at image',
+      'Invalid docker-build options for project "api":\n✖ "api:1.0" is not an image repository: use lowercase letters, digits and separators, such as api or 127.0.0.1:5000/team/api\n  → at image',
     );
   });
 
   it('rejects an invalid tag', () => {
     expect(() => normalize({ tags: ['latest', '-rc'] })).toThrow(
-      'Invalid docker-build options for project "api":\n✖ must be a Docker tag: letters, digits, "_", "." and "-", at most 128 characters\n  → at tags[1]',
+      'Invalid docker-build options for project "api":\n✖ "-rc" is not a Docker tag: use letters, digits, "_", "." and "-", at most 128 characters\n  → at tags[1]',
     );
   });
 
   it('rejects a tag of 129 characters', () => {
     expect(() => normalize({ tags: ['a'.repeat(129)] })).toThrow(
-      'Invalid docker-build options for project "api":\n✖ must be a Docker tag: letters, digits, "_", "." and "-", at most 128 characters\n  → at tags[0]',
+      `Invalid docker-build options for project "api":\n✖ "${'a'.repeat(129)}" is not a Docker tag: use letters, digits, "_", "." and "-", at most 128 characters\n  → at tags[0]`,
     );
   });
 
@@ -284,8 +284,8 @@ describe('normalizeOptions', () => {
   it('reports every invalid option together', () => {
     expect(() => normalize({ image: 'API', tags: ['-rc'] })).toThrow(
       'Invalid docker-build options for project "api":\n' +
-        '✖ must be a lowercase image repository such as api or 127.0.0.1:5000/team/api\n  → at image\n' +
-        '✖ must be a Docker tag: letters, digits, "_", "." and "-", at most 128 characters\n  → at tags[0]',
+        '✖ "API" is not an image repository: use lowercase letters, digits and separators, such as api or 127.0.0.1:5000/team/api\n  → at image\n' +
+        '✖ "-rc" is not a Docker tag: use letters, digits, "_", "." and "-", at most 128 characters\n  → at tags[0]',
     );
   });
 
@@ -334,5 +334,19 @@ describe('defaultImageName', () => {
     );
 
     expect(options.image).toBe('api');
+  });
+});
+
+describe('normalizeOptions secrets', () => {
+  it('rejects an inline secret value', () => {
+    expect(() =>
+      normalizeOptions(
+        { secrets: [{ id: 'token', value: 'hunter2' } as never] },
+        { projectName: 'api', projectRoot: 'apps/api', workspaceRoot: '/ws' },
+        'x64',
+      ),
+    ).toThrow(
+      'Invalid docker-build options for project "api":\n✖ must be {"id": ..., "env": ...} or {"id": ..., "src": ...}; inline values are not accepted, so that no secret enters argv, logs or the cache hash\n  → at secrets[0]',
+    );
   });
 });

@@ -52,7 +52,6 @@ export interface NormalizedDockerBuildOptions {
   quiet: boolean;
 }
 
-
 export const DEFAULT_TAGS = ['latest'];
 export const DEFAULT_PLATFORMS = 'native';
 export const DEFAULT_PROGRESS = 'plain';
@@ -68,6 +67,11 @@ const SECRET_ID = z
   .regex(/^[A-Za-z0-9_.-]+$/, 'must be a secret id such as pypi_token');
 const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+// Puts the rejected value in front of the message, so the user sees it quoted.
+const withInput = (message: string) => ({
+  error: (issue: { input?: unknown }) => `"${String(issue.input)}" ${message}`,
+});
+
 // zod reports a record key that fails its schema as "Invalid key in record"
 // unless the record itself supplies the message.
 const keyError = (message: string) => (issue: { code?: string }) =>
@@ -81,7 +85,9 @@ const DockerBuildOptions = z.strictObject({
     .string()
     .regex(
       IMAGE_PATTERN,
-      'must be a lowercase image repository such as api or 127.0.0.1:5000/team/api',
+      withInput(
+        'is not an image repository: use lowercase letters, digits and separators, such as api or 127.0.0.1:5000/team/api',
+      ),
     )
     .optional(),
   tags: z
@@ -90,7 +96,9 @@ const DockerBuildOptions = z.strictObject({
         .string()
         .regex(
           TAG_PATTERN,
-          'must be a Docker tag: letters, digits, "_", "." and "-", at most 128 characters',
+          withInput(
+            'is not a Docker tag: use letters, digits, "_", "." and "-", at most 128 characters',
+          ),
         ),
     )
     .min(1)

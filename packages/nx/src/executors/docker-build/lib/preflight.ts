@@ -68,7 +68,8 @@ export async function runPreflight(
   return facts;
 }
 
-function checkFiles(options: NormalizedDockerBuildOptions): void {
+/** Checks the Dockerfile, the contexts and the secrets; needs no engine, so dry runs use it too. */
+export function checkFiles(options: NormalizedDockerBuildOptions): void {
   const shown = (path: string) => relative(options.workspaceRoot, path) || '.';
   if (
     !existsSync(options.context) ||

@@ -1,9 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NormalizedDockerBuildOptions } from './normalize-options';
 import { normalizeOptions } from './normalize-options';
 import { chooseVariant, readStageNames } from './variant';
+
+const createdFolders: string[] = [];
+afterAll(() =>
+  createdFolders.forEach((folder) =>
+    rmSync(folder, { recursive: true, force: true }),
+  ),
+);
 
 const TWO_VARIANTS = [
   'ARG PYTHON_IMAGE=python:3.13-slim',
@@ -17,6 +24,7 @@ function optionsFor(
   overrides: Record<string, unknown> = {},
 ): NormalizedDockerBuildOptions {
   const root = mkdtempSync(join(tmpdir(), 'mab-variant-'));
+  createdFolders.push(root);
   writeFileSync(join(root, 'Dockerfile'), dockerfile);
   return normalizeOptions(
     { platforms: 'linux/amd64,linux/arm64', ...overrides },
