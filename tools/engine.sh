@@ -257,7 +257,7 @@ has_base_image() {
     "http://127.0.0.1:$REGISTRY_PORT/v2/library/python/manifests/$BASE_PYTHON-slim"
 }
 
-# The official image cannot be pulled here, so this stands in for it. It also
+# The official image cannot be pulled here, so this image replaces it locally. It also
 # trusts the host's CA bundle, because this machine reaches PyPI only through
 # a proxy whose CA Debian's bundle lacks.
 publish_base_image() {

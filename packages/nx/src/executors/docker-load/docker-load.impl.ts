@@ -57,10 +57,10 @@ export function readImagesJson(
   workspaceRoot: string,
 ): z.infer<typeof ImagesJson> {
   const file = join(outputPath, 'images.json');
-  const shown = isAbsolute(file) ? relative(workspaceRoot, file) : file;
+  const displayPath = isAbsolute(file) ? relative(workspaceRoot, file) : file;
   if (!existsSync(file)) {
     throw new UserError(
-      `No build result was found at "${shown}". Run "nx run ${projectName}:docker-build" with "archive": true first, or make this target depend on it.`,
+      `No build result was found at "${displayPath}". Run "nx run ${projectName}:docker-build" with "archive": true first, or make this target depend on it.`,
     );
   }
   let json: unknown;
@@ -68,13 +68,13 @@ export function readImagesJson(
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new UserError(
-      `The build result "${shown}" is not valid JSON (${(error as Error).message}). Run "nx run ${projectName}:docker-build" again.`,
+      `The build result "${displayPath}" is not valid JSON (${(error as Error).message}). Run "nx run ${projectName}:docker-build" again.`,
     );
   }
   const parsed = ImagesJson.safeParse(json);
   if (!parsed.success) {
     throw new UserError(
-      `The build result "${shown}" does not describe any image: ${z.prettifyError(parsed.error)}. Run "nx run ${projectName}:docker-build" again.`,
+      `The build result "${displayPath}" does not describe any image: ${z.prettifyError(parsed.error)}. Run "nx run ${projectName}:docker-build" again.`,
     );
   }
   return parsed.data;

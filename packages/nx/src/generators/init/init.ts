@@ -5,7 +5,7 @@ import type { InitGeneratorSchema } from './schema';
 export const PLUGIN_NAME = '@mab/nx';
 
 /**
- * What never belongs in git: Poetry virtual environments, Python caches, and
+ * Git ignore entries for Poetry virtual environments, Python caches, and
  * Nx's outputs and cache, where docker-build writes large OCI archives.
  */
 export const PYTHON_IGNORES = [
