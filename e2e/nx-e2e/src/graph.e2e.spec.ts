@@ -1,4 +1,4 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,6 +132,27 @@ describeWithEngine()('nx affected and the cache for services a, b, c', () => {
     expect(targets('b')).toEqual(['shared', 'util']);
     expect(targets('c')).toEqual([]);
     expect(targets('shared')).toEqual(['util']);
+  });
+
+  it('infers the targets of a service without project.json', () => {
+    rmSync(join(workspace.root, 'apps/c/project.json'));
+    try {
+      const result = nx(['show', 'project', 'c', '--json']);
+      expect(result.status).toBe(0);
+      const project = JSON.parse(result.output.match(/\{.*\}/s)?.[0] ?? '{}');
+      expect(Object.keys(project.targets).sort()).toEqual([
+        'docker-build',
+        'docker-load',
+        'format',
+        'install',
+        'lint',
+        'lock',
+        'serve',
+        'test',
+      ]);
+    } finally {
+      git(['checkout', '--', 'apps/c/project.json']);
+    }
   });
 
   it.each([
