@@ -43,9 +43,16 @@ export function resolveLibraries(
   names: string[],
 ): ResolvedLibraries {
   const projects = getProjects(tree);
+  const applications = new Set(
+    [...projects]
+      .filter(([, project]) => project.projectType === 'application')
+      .map(([projectName]) => projectName),
+  );
   const libraries = [...projects]
-    .filter(([, project]) =>
-      tree.exists(joinPathFragments(project.root, 'pyproject.toml')),
+    .filter(
+      ([projectName, project]) =>
+        !applications.has(projectName) &&
+        tree.exists(joinPathFragments(project.root, 'pyproject.toml')),
     )
     .map(([projectName, project]) => ({
       projectName,
@@ -58,6 +65,12 @@ export function resolveLibraries(
     const library = libraries.find(
       (candidate) => candidate.projectName === name,
     );
+    if (!library && applications.has(name)) {
+      problems.push(
+        `"${name}" is an application, not a library, so nothing can depend on it. Move the shared code into a library ("nx g @mab/nx:python-library ${name}-core") and depend on that.`,
+      );
+      continue;
+    }
     if (!library) {
       problems.push(
         `Unknown library "${name}": no project of that name has a pyproject.toml. Create it with "nx g @mab/nx:python-library ${name}"${available.length > 0 ? ` or pass one of: ${available.join(', ')}` : ''}.`,

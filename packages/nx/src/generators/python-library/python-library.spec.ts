@@ -210,6 +210,42 @@ describe('python-library generator', () => {
     );
   });
 
+  it('rejects an application as a library', async () => {
+    tree.write(
+      'apps/api/project.json',
+      JSON.stringify({
+        name: 'api',
+        root: 'apps/api',
+        projectType: 'application',
+      }),
+    );
+    tree.write('apps/api/pyproject.toml', '[project]\nname = "api"\n');
+    await expect(generate(tree, { dependencies: 'api' })).rejects.toThrow(
+      '"api" is an application, not a library, so nothing can depend on it. Move the shared code into a library ("nx g @mab/nx:python-library api-core") and depend on that.',
+    );
+  });
+
+  it('rejects a folder inside another project', async () => {
+    tree.write(
+      'apps/api/project.json',
+      JSON.stringify({ name: 'api', root: 'apps/api' }),
+    );
+    await expect(
+      generate(tree, { directory: 'apps/api/inner' }),
+    ).rejects.toThrow(
+      'The directory "apps/api/inner" is inside the project "api" ("apps/api"), whose files and targets would overlap with it. Choose a folder outside every project, for example "libs/inner".',
+    );
+    expect(tree.exists('apps/api/inner')).toBe(false);
+  });
+
+  it('rejects a tag with a space', async () => {
+    await expect(
+      generate(tree, { tags: 'scope:shared, type lib' }),
+    ).rejects.toThrow(
+      'Invalid tag "type lib": tags cannot contain spaces. Separate tags with commas, for example "scope:orders,type:service".',
+    );
+  });
+
   it('reports every problem at once', async () => {
     await expect(
       generate(tree, { name: 'Bad', dependencies: 'x,y' }),

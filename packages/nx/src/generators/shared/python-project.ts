@@ -82,6 +82,8 @@ export function normalizePythonProject(
       ? [`A project named "${name}" already exists. Choose another name.`]
       : []),
     ...libraries.problems,
+    ...validateTags(splitList(schema.tags)),
+    ...validateNotNested(tree, projectRoot),
   ];
   const options: NormalizedPythonProjectOptions = {
     projectName: name,
@@ -110,6 +112,33 @@ function withRelativePath(
     ...library,
     relativePath: posix.relative(projectRoot, library.root),
   };
+}
+
+function validateTags(tags: string[]): string[] {
+  return tags
+    .filter((tag) => /\s/.test(tag))
+    .map(
+      (tag) =>
+        `Invalid tag "${tag}": tags cannot contain spaces. Separate tags with commas, for example "scope:orders,type:service".`,
+    );
+}
+
+/** Rejects a folder inside another project, whose files and targets would overlap. */
+function validateNotNested(tree: Tree, projectRoot: string): string[] {
+  const outer = [...getProjects(tree)].find(
+    ([, project]) =>
+      project.root !== '.' &&
+      project.root !== '' &&
+      projectRoot.startsWith(
+        `${normalizePath(project.root).replace(/\/+$/, '')}/`,
+      ),
+  );
+  if (!outer) {
+    return [];
+  }
+  return [
+    `The directory "${projectRoot}" is inside the project "${outer[0]}" ("${outer[1].root}"), whose files and targets would overlap with it. Choose a folder outside every project, for example "libs/${posix.basename(projectRoot)}".`,
+  ];
 }
 
 function validateDirectory(
