@@ -1,7 +1,8 @@
 import type { Tree } from '@nx/devkit';
 import { getProjects, joinPathFragments, normalizePath } from '@nx/devkit';
 import { posix } from 'node:path';
-import { parse } from 'smol-toml';
+import type { Pyproject } from '../plugins/pyproject';
+import { readPyproject } from '../plugins/pyproject';
 
 /** A workspace Python library that a project depends on. */
 export interface WorkspaceLibrary {
@@ -19,11 +20,6 @@ export interface ResolvedLibraries {
   /** The requested libraries and every library they depend on through Poetry path dependencies. */
   all: WorkspaceLibrary[];
   problems: string[];
-}
-
-interface PyprojectFields {
-  project?: { name?: unknown };
-  tool?: { poetry?: { dependencies?: Record<string, unknown> } };
 }
 
 /** Splits a comma-separated option (or a list) into trimmed, unique, non-empty names. */
@@ -94,37 +90,38 @@ export function resolveLibraries(
   return { direct, all, problems };
 }
 
-function readPyproject(tree: Tree, root: string): PyprojectFields {
-  try {
-    return parse(
-      tree.read(joinPathFragments(root, 'pyproject.toml'), 'utf-8') ?? '',
-    ) as PyprojectFields;
-  } catch {
-    // A malformed pyproject.toml contributes no name and no edges, and Poetry reports it when locking.
-    return {};
-  }
+/** Reads a library's pyproject.toml with the graph plugin's reader; a malformed one gives undefined. */
+function readLibraryPyproject(tree: Tree, root: string): Pyproject | undefined {
+  const file = joinPathFragments(root, 'pyproject.toml');
+  const result = readPyproject(file, tree.read(file, 'utf-8') ?? '');
+  // A malformed pyproject.toml contributes no name and no edges, and Poetry reports it when locking.
+  return result.ok ? result.pyproject : undefined;
 }
 
 function readLibrary(
   tree: Tree,
   library: { projectName: string; root: string },
 ): WorkspaceLibrary {
-  const name = readPyproject(tree, library.root).project?.name;
   return {
     ...library,
-    packageName: typeof name === 'string' ? name : library.projectName,
+    packageName:
+      readLibraryPyproject(tree, library.root)?.name ?? library.projectName,
   };
 }
 
+/** Returns the folders of the main-group path dependencies, relative to the workspace root. */
 function readPathDependencies(tree: Tree, root: string): string[] {
-  const dependencies =
-    readPyproject(tree, root).tool?.poetry?.dependencies ?? {};
-  return Object.values(dependencies)
-    .map((spec) =>
-      spec && typeof spec === 'object' && 'path' in spec
-        ? String(spec.path)
-        : undefined,
-    )
-    .filter((path): path is string => path !== undefined)
-    .map((path) => posix.normalize(posix.join(root, path)).replace(/\/+$/, ''));
+  const pyproject = readLibraryPyproject(tree, root);
+  if (!pyproject) {
+    return [];
+  }
+  return pyproject.pathDependencies
+    .filter((dependency) => pyproject.dependencyNames.includes(dependency.name))
+    .map((dependency) =>
+      posix.isAbsolute(dependency.path)
+        ? dependency.path
+        : posix
+            .normalize(posix.join(root, dependency.path))
+            .replace(/\/+$/, ''),
+    );
 }

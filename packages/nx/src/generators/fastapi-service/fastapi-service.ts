@@ -2,8 +2,8 @@ import type { GeneratorCallback, Tree } from '@nx/devkit';
 import { formatFiles, runTasksInSerial } from '@nx/devkit';
 import { initGenerator } from '../init/init';
 import { installDependencies } from '../shared/install-dependencies';
+import { addPythonProject } from '../shared/python-project';
 import { addFiles } from './lib/add-files';
-import { addProject } from './lib/add-project';
 import { normalizeOptions } from './lib/normalize-options';
 import type { FastapiServiceGeneratorSchema } from './schema';
 
@@ -14,7 +14,7 @@ export async function fastapiServiceGenerator(
 ): Promise<GeneratorCallback> {
   const options = normalizeOptions(tree, schema);
   const initTask = await initGenerator(tree, { skipFormat: true });
-  addProject(tree, options);
+  addPythonProject(tree, options, 'application');
   addFiles(tree, options);
   if (!options.skipFormat) {
     await formatFiles(tree);

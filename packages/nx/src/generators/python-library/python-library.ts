@@ -2,7 +2,8 @@ import type { GeneratorCallback, Tree } from '@nx/devkit';
 import { formatFiles, runTasksInSerial } from '@nx/devkit';
 import { initGenerator } from '../init/init';
 import { installDependencies } from '../shared/install-dependencies';
-import { addFiles, addProject } from './lib/add-project';
+import { addPythonProject } from '../shared/python-project';
+import { addFiles } from './lib/add-files';
 import { normalizeOptions } from './lib/normalize-options';
 import type { PythonLibraryGeneratorSchema } from './schema';
 
@@ -13,7 +14,7 @@ export async function pythonLibraryGenerator(
 ): Promise<GeneratorCallback> {
   const options = normalizeOptions(tree, schema);
   const initTask = await initGenerator(tree, { skipFormat: true });
-  addProject(tree, options);
+  addPythonProject(tree, options, 'library');
   addFiles(tree, options);
   if (!options.skipFormat) {
     await formatFiles(tree);

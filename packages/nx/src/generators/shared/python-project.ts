@@ -1,5 +1,10 @@
 import type { Tree } from '@nx/devkit';
-import { getProjects, joinPathFragments, normalizePath } from '@nx/devkit';
+import {
+  addProjectConfiguration,
+  getProjects,
+  joinPathFragments,
+  normalizePath,
+} from '@nx/devkit';
 import { posix } from 'node:path';
 import { toModuleName, validatePackageName } from '../../utils/python-names';
 import { PYTHON_VERSION } from '../../utils/versions';
@@ -161,4 +166,23 @@ function validateDirectory(
     ];
   }
   return [];
+}
+
+/**
+ * Registers a generated project. Its project.json carries only the name, the
+ * type and the tags, because the @mab/nx graph plugin, which init registers,
+ * infers every target from pyproject.toml, the Dockerfile and .python-version.
+ */
+export function addPythonProject(
+  tree: Tree,
+  options: NormalizedPythonProjectOptions,
+  projectType: 'application' | 'library',
+): void {
+  addProjectConfiguration(tree, options.projectName, {
+    root: options.projectRoot,
+    sourceRoot: joinPathFragments(options.projectRoot, 'src'),
+    projectType,
+    tags: options.tags,
+    targets: {},
+  });
 }
