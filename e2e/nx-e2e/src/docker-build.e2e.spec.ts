@@ -8,7 +8,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeWithEngine } from './helpers/engine';
+import { describeWithEngine, inspectPlatform } from './helpers/engine';
 import { run, tryRun } from './helpers/run';
 import type { TestWorkspace } from './helpers/workspace';
 import { createTestWorkspace, uniq } from './helpers/workspace';
@@ -132,21 +132,9 @@ describeWithEngine()('docker-build executor on the real engine', () => {
     expect(result.status).toBe(0);
     expect(result.output).not.toContain(SECRET_VALUE);
     for (const platform of ['amd64', 'arm64']) {
-      const inspected = run(
-        'docker',
-        [
-          'image',
-          'inspect',
-          '--format',
-          '{{.Architecture}}',
-          `${name}:e2e-${platform}`,
-        ],
-        {
-          cwd: workspace.root,
-          echo: false,
-        },
-      ).trim();
-      expect(inspected).toBe(platform);
+      expect(inspectPlatform(`${name}:e2e-${platform}`, workspace.root)).toBe(
+        `linux/${platform}`,
+      );
       const arch = run(
         'docker',
         [

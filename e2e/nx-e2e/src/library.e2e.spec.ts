@@ -1,6 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeWithEngine, runAndProbe } from './helpers/engine';
+import {
+  describeWithEngine,
+  runAndProbe,
+  inspectPlatform,
+} from './helpers/engine';
 import { run, tryRun } from './helpers/run';
 import type { TestWorkspace } from './helpers/workspace';
 import { createTestWorkspace, uniq } from './helpers/workspace';
@@ -143,17 +147,10 @@ describeWithEngine()(
       ]);
       expect(output).toContain('Dockerfile variant "cross": all ');
       for (const platform of PLATFORMS) {
-        const architecture = run(
-          'docker',
-          [
-            'image',
-            'inspect',
-            '--format',
-            '{{.Os}}/{{.Architecture}}',
-            `${service}:${tag}-${platform}`,
-          ],
-          { cwd: workspace.root },
-        ).trim();
+        const architecture = inspectPlatform(
+          `${service}:${tag}-${platform}`,
+          workspace.root,
+        );
         expect(architecture).toBe(`linux/${platform}`);
       }
     });

@@ -1,6 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeWithEngine, runAndProbe } from './helpers/engine';
+import {
+  describeWithEngine,
+  runAndProbe,
+  inspectPlatform,
+} from './helpers/engine';
 import { run, tryRun } from './helpers/run';
 import type { TestWorkspace } from './helpers/workspace';
 import { createTestWorkspace, uniq } from './helpers/workspace';
@@ -104,19 +108,10 @@ describeWithEngine()(
         );
       }
       for (const platform of PLATFORMS) {
-        const architecture = run(
-          'docker',
-          [
-            'image',
-            'inspect',
-            '--format',
-            '{{.Os}}/{{.Architecture}}',
-            `${name}:${tag}-${platform}`,
-          ],
-          {
-            cwd: workspace.root,
-          },
-        ).trim();
+        const architecture = inspectPlatform(
+          `${name}:${tag}-${platform}`,
+          workspace.root,
+        );
         expect(architecture).toBe(`linux/${platform}`);
       }
     });

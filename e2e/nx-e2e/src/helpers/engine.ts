@@ -105,3 +105,12 @@ export async function runAndProbe(options: {
     options.timeoutMs ?? 90_000,
   );
 }
+
+/** Returns the "<os>/<architecture>" that `docker image inspect` reports for an image. */
+export function inspectPlatform(image: string, cwd: string): string {
+  return run(
+    'docker',
+    ['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', image],
+    { cwd, echo: false },
+  ).trim();
+}
