@@ -8,11 +8,12 @@
 #
 # Steps, each skipped when already done:
 #   1. bookworm packages: runc, tini, mmdebstrap, arch-test, curl.
-#   2. trixie packages, unpacked with `dpkg -x` under $ENGINE_DIR/root so that
-#      no maintainer script runs and the host's libc is untouched: dockerd 26,
-#      buildx 0.13, containerd 1.7, the distribution registry, and QEMU 10's
-#      static aarch64 and arm emulators (QEMU 10 runs Python about 3x faster
-#      under emulation than bookworm's QEMU 7.2).
+#   2. trixie packages: dockerd 26, buildx 0.13, containerd 1.7, the
+#      distribution registry, and QEMU 10's static aarch64 and arm emulators.
+#      They are unpacked with `dpkg -x` under $ENGINE_DIR/root, so no
+#      maintainer script runs and the host's libc is untouched. QEMU 10 is
+#      used because it runs Python under emulation several times faster than
+#      bookworm's QEMU 7.2 (an estimate from earlier runs, not measured here).
 #   3. binfmt_misc handlers for linux/arm64 and linux/arm/v7 with the F flag,
 #      so emulation also works inside containers that have no QEMU.
 #   4. dockerd with the containerd image store, no bridge network (builds and
@@ -179,7 +180,7 @@ register_binfmt() {
 start_dockerd() {
   if is_alive "$PID_DIR/dockerd.pid" && docker info >/dev/null 2>&1; then return 0; fi
   if [ -S /var/run/docker.sock ] && docker info >/dev/null 2>&1; then
-    log "a Docker daemon that this script did not start answers on /var/run/docker.sock; using it"
+    log "a Docker daemon that this script did not start responds on /var/run/docker.sock; using it"
     return 0
   fi
   mkdir -p /etc/docker
@@ -210,7 +211,7 @@ JSON
 start_registry() {
   if is_alive "$PID_DIR/registry.pid"; then return 0; fi
   if curl -fs -o /dev/null "http://127.0.0.1:$REGISTRY_PORT/v2/"; then
-    log "a registry that this script did not start answers on 127.0.0.1:$REGISTRY_PORT; using it"
+    log "a registry that this script did not start responds on 127.0.0.1:$REGISTRY_PORT; using it"
     return 0
   fi
   mkdir -p "$REGISTRY_DIR"

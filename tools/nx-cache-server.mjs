@@ -9,7 +9,15 @@
 // It prints "listening on http://127.0.0.1:<port>" once ready, then one line
 // per request. Use it with NX_SELF_HOSTED_REMOTE_CACHE_SERVER=<that URL> and
 // NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN=<token>.
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,7 +30,9 @@ const { values } = parseArgs({
   },
 });
 if (!values.dir || !values.token) {
-  console.error('usage: node tools/nx-cache-server.mjs --dir <folder> --token <token> [--port <port>]');
+  console.error(
+    'usage: node tools/nx-cache-server.mjs --dir <folder> --token <token> [--port <port>]',
+  );
   process.exit(2);
 }
 mkdirSync(values.dir, { recursive: true });
@@ -47,7 +57,10 @@ const server = createServer((request, response) => {
       return done(404, 'no such entry');
     }
     console.log(`GET ${request.url} 200`);
-    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': statSync(entry).size });
+    response.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': statSync(entry).size,
+    });
     return createReadStream(entry).pipe(response);
   }
   if (request.method === 'PUT') {

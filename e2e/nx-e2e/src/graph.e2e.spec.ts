@@ -13,7 +13,7 @@ const NX_VERSION = '23.2.1';
 const SERVICES = ['a', 'b', 'c'];
 const GIT = ['-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e'];
 
-/** Which docker-build tasks an `nx affected` or `nx run` output ran, and which came from a cache. */
+/** Splits the docker-build tasks of an `nx affected` or `nx run` output into executed and cached ones. */
 function readTaskOutcomes(output: string): {
   executed: string[];
   cached: string[];

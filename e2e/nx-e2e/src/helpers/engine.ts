@@ -43,7 +43,7 @@ export function describeWithEngine(): jest.Describe {
   return describe.skip;
 }
 
-/** Polls an HTTP URL until it answers 200 or the timeout passes; returns the status and body. */
+/** Polls an HTTP URL until it returns 200 or the timeout passes, then returns the status and body. */
 export async function waitForHttp(
   url: string,
   timeoutMs: number,
@@ -70,7 +70,8 @@ export async function waitForHttp(
 
 /**
  * Runs an image in the background on a free port of 127.0.0.1, with uvicorn
- * told where to listen, and waits until /healthz answers 200.
+ * configured through UVICORN_HOST and UVICORN_PORT, and waits until /healthz
+ * returns 200.
  */
 export async function runAndProbe(options: {
   image: string;
@@ -99,7 +100,7 @@ export async function runAndProbe(options: {
     ],
     { cwd: options.cwd },
   );
-  // Under QEMU, FastAPI on arm64 needs 15-20 s before its first answer.
+  // Under QEMU, FastAPI on arm64 took 10-20 s to its first response here.
   return waitForHttp(
     `http://127.0.0.1:${port}/healthz`,
     options.timeoutMs ?? 90_000,

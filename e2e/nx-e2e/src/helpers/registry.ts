@@ -32,7 +32,7 @@ export function findFreePort(): Promise<number> {
   });
 }
 
-/** Starts Verdaccio on 127.0.0.1 and waits until it answers. */
+/** Starts Verdaccio on 127.0.0.1 and waits until it responds. */
 export async function startRegistry(): Promise<{ url: string; pid: number }> {
   // A version published by an earlier run would make this publish fail.
   rmSync(join(WORKSPACE_ROOT, 'tmp/local-registry/storage/@mab'), {
@@ -40,6 +40,7 @@ export async function startRegistry(): Promise<{ url: string; pid: number }> {
     force: true,
   });
   mkdirSync(join(WORKSPACE_ROOT, 'tmp'), { recursive: true });
+
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
   const logFile = openSync(join(WORKSPACE_ROOT, 'tmp', 'verdaccio.log'), 'w');
@@ -55,6 +56,7 @@ export async function startRegistry(): Promise<{ url: string; pid: number }> {
     { cwd: WORKSPACE_ROOT, logFile },
   );
   closeSync(logFile);
+
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const ready = await fetch(`${url}/-/ping`).then(
@@ -66,9 +68,10 @@ export async function startRegistry(): Promise<{ url: string; pid: number }> {
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+
   process.kill(pid);
   throw new Error(
-    `Verdaccio did not answer on ${url} within 60 s; see tmp/verdaccio.log`,
+    `Verdaccio did not respond on ${url} within 60 s. See tmp/verdaccio.log for its output.`,
   );
 }
 

@@ -27,9 +27,10 @@ export function createTestWorkspace(nxVersion: string): TestWorkspace {
   const userConfig = process.env.E2E_NPM_USERCONFIG;
   if (!url || !userConfig) {
     throw new Error(
-      'E2E_REGISTRY_URL is not set: run the e2e tests through "nx e2e nx-e2e", whose global setup starts the registry',
+      'E2E_REGISTRY_URL is not set. Run the e2e tests through "nx e2e nx-e2e", whose global setup starts the registry.',
     );
   }
+
   const root = mkdtempSync(join(tmpdir(), 'mab-nx-e2e-'));
   const env = registryEnv(url, userConfig);
   writeFileSync(
@@ -53,11 +54,13 @@ export function createTestWorkspace(nxVersion: string): TestWorkspace {
       2,
     ),
   );
+
   run('git', ['init', '--quiet', '--initial-branch=main'], { cwd: root, env });
   run('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, env });
   const nx = (args: string[]) =>
     run(join(root, 'node_modules/.bin/nx'), args, { cwd: root, env });
   nx(['add', '@mab/nx@e2e']);
+
   return {
     root,
     env,

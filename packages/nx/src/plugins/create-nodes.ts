@@ -29,9 +29,10 @@ const LIBRARY_INPUTS = [
 ];
 
 /**
- * Infers Poetry targets for every Poetry project, and a docker-build target
- * for those with a Dockerfile next to pyproject.toml. A malformed Poetry
- * pyproject.toml fails only its own project.
+ * Infers Poetry targets for every Poetry project, and docker-build and
+ * docker-load targets for those with a Dockerfile next to pyproject.toml. A
+ * malformed pyproject.toml is reported with a warning and skipped, so the
+ * other projects still load.
  */
 export const createNodes: CreateNodes<MabNxPluginOptions> = [
   PYPROJECT_GLOB,
@@ -102,7 +103,7 @@ export function hasPythonNamedInputs(
   );
 }
 
-/** What the project's files tell about its image: undefined without a Dockerfile. */
+/** Facts about a project's image read from its files; undefined without a Dockerfile. */
 export interface ImageFacts {
   /** The X.Y of .python-version, which the generators write for the image's Python. */
   pythonVersion?: string;
@@ -142,11 +143,9 @@ export function createInferredTargets({
   /** Facts about the image, or undefined when the project has no Dockerfile. */
   image?: ImageFacts;
   options: NormalizedMabNxPluginOptions;
-  /** Use the "python" and "pythonTests" named inputs of nx.json. */
+  /** Whether to use the "python" and "pythonTests" named inputs of nx.json. */
   namedInputs?: boolean;
 }): Record<string, TargetConfiguration> {
-  // The generators write the same commands into project.json, so a generated
-  // project and an inferred one run identical tasks.
   const poetry = createPoetryTargets(root);
   const targets: Record<string, TargetConfiguration> = {
     [options.lockTargetName]: withMetadata(poetry.lock, {
@@ -273,9 +272,9 @@ function createDockerBuildTarget(
       ...(image.pythonVersion ? { pythonVersion: image.pythonVersion } : {}),
     },
     cache: true,
-    // What enters the image and nothing else: tests and docs stay out, and
-    // the libraries' sources come in through ^ (every dependency, transitively).
-    // Build contexts of the libraries are derived from the graph at run time.
+    // The inputs are exactly what enters the image, so tests and docs stay
+    // out. The libraries' sources come in through ^, which covers every
+    // dependency transitively.
     inputs: [
       ...sources,
       '{projectRoot}/Dockerfile',

@@ -43,9 +43,9 @@ export async function runCommand(
   const output = options.stream
     ? (['pipe', 'inherit'] as const)
     : ('pipe' as const);
-  const shown = formatCommand(file, options.display ?? args);
+  const displayedCommand = formatCommand(file, options.display ?? args);
   if (options.verbose) {
-    logger.info(`$ ${shown}`);
+    logger.info(`$ ${displayedCommand}`);
   }
   const result = await execa(file, args, {
     cwd: options.cwd,
@@ -61,7 +61,7 @@ export async function runCommand(
     stripFinalNewline: true,
   });
   return {
-    command: shown,
+    command: displayedCommand,
     exitCode: typeof result.exitCode === 'number' ? result.exitCode : 1,
     stdout: String(result.stdout ?? ''),
     stderr: String(result.stderr ?? ''),

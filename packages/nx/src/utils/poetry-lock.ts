@@ -4,7 +4,7 @@ import { MAX_GLIBC_MINOR } from './versions';
 import { evaluateMarker } from './pep508-marker';
 import type { MarkerEnvironment } from './pep508-marker';
 
-/** Which final Dockerfile stage to build, and why. */
+/** The final Dockerfile stage to build, with the reason for the choice. */
 export interface BuildVariantChoice {
   variant: 'cross' | 'emulated';
   reason: string;
@@ -52,7 +52,7 @@ interface LockedPackage {
  * Workspace path and directory packages are built from source in the image
  * and do not count. Packages whose markers exclude the platform are skipped.
  * A lock without `groups` (lock-version 2.0) counts every package, because
- * main and dev packages cannot be told apart there.
+ * main and dev packages cannot be distinguished there.
  */
 export function chooseBuildVariant(
   input: ChooseBuildVariantInput,

@@ -68,9 +68,11 @@ export function buildArgs(
   target: BuildTarget,
 ): string[] {
   const args = ['buildx', 'build'];
+
   if (options.builder) {
     args.push('--builder', options.builder);
   }
+
   args.push(
     '--platform',
     target.platform,
@@ -79,74 +81,93 @@ export function buildArgs(
     '--progress',
     options.progress,
   );
+
   for (const [name, path] of Object.entries(options.buildContexts)) {
     args.push('--build-context', `${name}=${path}`);
   }
+
   if (options.target) {
     args.push('--target', options.target);
   }
+
   if (options.network) {
     args.push('--network', options.network);
   }
+
   for (const [name, value] of Object.entries(options.buildArgs)) {
     args.push('--build-arg', `${name}=${value}`);
   }
+
   for (const [name, value] of Object.entries(options.labels)) {
     args.push('--label', `${name}=${value}`);
   }
+
   for (const secret of options.secrets) {
     args.push('--secret', secret);
   }
+
   for (const socket of options.ssh) {
     args.push('--ssh', socket);
   }
+
   for (const source of options.cacheFrom) {
     args.push(
       '--cache-from',
       scopeCache(source, 'src', options, target.platform),
     );
   }
+
   for (const destination of options.cacheTo) {
     args.push(
       '--cache-to',
       scopeCache(destination, 'dest', options, target.platform),
     );
   }
+
   if (options.noCache) {
     args.push('--no-cache');
   }
+
   if (options.pull) {
     args.push('--pull');
   }
+
   if (options.provenance !== undefined) {
     args.push(`--provenance=${options.provenance}`);
   }
+
   if (options.sbom !== undefined) {
     args.push(`--sbom=${options.sbom}`);
   }
+
   if (options.load || options.push) {
     for (const reference of target.references) {
       args.push('--tag', reference);
     }
   }
+
   if (options.load) {
     args.push('--load');
   }
+
   if (options.push) {
     args.push('--push');
   }
+
   for (const output of options.outputs) {
     args.push(
       '--output',
       outputForPlatform(output, target.platform, options.platforms.length > 1),
     );
   }
+
   if (target.archiveFile) {
     args.push(
       '--output',
       `type=oci,dest=${target.archiveFile},name=${target.references[0]}`,
     );
   }
+
   args.push('--metadata-file', target.metadataFile, options.context);
   return args;
 }

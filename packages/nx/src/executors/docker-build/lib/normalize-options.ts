@@ -31,7 +31,7 @@ export interface NormalizedDockerBuildOptions {
   load: boolean;
   push: boolean;
   outputs: string[];
-  /** Also write each platform's image as an OCI archive into outputPath. */
+  /** Whether each platform's image is also written as an OCI archive into outputPath. */
   archive: boolean;
   noCache: boolean;
   pull: boolean;

@@ -65,7 +65,7 @@ export function writeResults(
 
 /**
  * Writes images.json into the staging folder, then replaces outputPath with
- * it, so outputPath always holds one complete build: its archives and the
+ * it, so outputPath always contains one complete build: its archives and the
  * images.json that describes them.
  */
 export function publishResults(

@@ -5,7 +5,7 @@ import { runCommand } from '../../../utils/exec';
 import { ensureBuilder } from './builder';
 import type { NormalizedDockerBuildOptions } from './normalize-options';
 
-/** What the preflight learned about the engine, passed on to later steps. */
+/** Facts about the engine found by the preflight and passed on to later steps. */
 export interface EngineFacts {
   dockerVersion: string;
   buildxVersion: string;
@@ -22,6 +22,7 @@ export async function runPreflight(
   options: NormalizedDockerBuildOptions,
 ): Promise<EngineFacts> {
   checkFiles(options);
+
   const cli = await runCommand('docker', [
     'version',
     '--format',
@@ -32,19 +33,23 @@ export async function runPreflight(
       `The Docker CLI "docker" was not found on PATH, so no image can be built. Install the Docker CLI with the Buildx plugin (see ${ENGINE_HELP}).`,
     );
   }
+
   const info = await runCommand('docker', ['info', '--format', '{{json .}}']);
   if (info.exitCode !== 0) {
     throw new UserError(
       `The Docker daemon is not reachable (${lastLine(info.stderr) || `docker info exited with code ${info.exitCode}`}). Start the engine (for example "bash tools/engine.sh" in this repository, or Docker Desktop) and check DOCKER_HOST.`,
     );
   }
+
   const buildx = await runCommand('docker', ['buildx', 'version']);
   if (buildx.exitCode !== 0) {
     throw new UserError(
       `Docker Buildx is not installed: "docker buildx version" failed, while the Docker CLI ${cli.stdout.trim()} was found. Install the buildx plugin into ~/.docker/cli-plugins or /usr/local/lib/docker/cli-plugins (see ${ENGINE_HELP}); a plain "docker build" is never used instead.`,
     );
   }
+
   await ensureBuilder(options);
+
   const inspectArgs = [
     'buildx',
     'inspect',
@@ -56,6 +61,7 @@ export async function runPreflight(
       `${options.builder ? `The buildx builder "${options.builder}"` : 'The current buildx builder'} cannot be used (${lastLine(inspect.stderr)}). List the builders with "docker buildx ls" and pass one with --builder.`,
     );
   }
+
   const builder = parseBuilderInspect(inspect.stdout);
   const facts: EngineFacts = {
     dockerVersion: cli.stdout.trim(),
@@ -63,6 +69,7 @@ export async function runPreflight(
     ...builder,
     containerdImageStore: isContainerdImageStore(info.stdout),
   };
+
   checkPlatforms(options.platforms, facts);
   checkDriver(options, facts);
   return facts;
@@ -70,31 +77,32 @@ export async function runPreflight(
 
 /** Checks the Dockerfile, the contexts and the secrets; needs no engine, so dry runs use it too. */
 export function checkFiles(options: NormalizedDockerBuildOptions): void {
-  const shown = (path: string) => relative(options.workspaceRoot, path) || '.';
+  const displayPath = (path: string) =>
+    relative(options.workspaceRoot, path) || '.';
   if (
     !existsSync(options.context) ||
     !statSync(options.context).isDirectory()
   ) {
     throw new UserError(
-      `The build context "${shown(options.context)}" of project "${options.projectName}" does not exist or is not a folder. Set the "context" option to a folder relative to the workspace root.`,
+      `The build context "${displayPath(options.context)}" of project "${options.projectName}" does not exist or is not a folder. Set the "context" option to a folder relative to the workspace root.`,
     );
   }
   if (!existsSync(options.file)) {
     throw new UserError(
-      `The Dockerfile "${shown(options.file)}" of project "${options.projectName}" does not exist. Create it or set the "file" option to its path relative to the workspace root.`,
+      `The Dockerfile "${displayPath(options.file)}" of project "${options.projectName}" does not exist. Create it or set the "file" option to its path relative to the workspace root.`,
     );
   }
   for (const [name, path] of Object.entries(options.buildContexts)) {
     if (!existsSync(path) || !statSync(path).isDirectory()) {
       throw new UserError(
-        `The build context "${name}" of project "${options.projectName}" points to "${shown(path)}", which does not exist or is not a folder. Fix its path in the "buildContexts" option.`,
+        `The build context "${name}" of project "${options.projectName}" points to "${displayPath(path)}", which does not exist or is not a folder. Fix its path in the "buildContexts" option.`,
       );
     }
   }
   checkSecrets(options);
 }
 
-/** Fails when a secret's variable is unset or its file is missing; values are never read or shown. */
+/** Fails when a secret's variable is unset or its file is missing. Values are never read or printed. */
 export function checkSecrets(
   options: Pick<NormalizedDockerBuildOptions, 'secrets' | 'projectName'>,
   env: NodeJS.ProcessEnv = process.env,
